@@ -1,0 +1,3 @@
+/* article.c: stub, to be written.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "daleel/article.h"

@@ -1,0 +1,3 @@
+/* index.cc: stub, to be written.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "daleel/index.h"
