@@ -33,13 +33,33 @@ typedef struct daleel_index daleel_index;
 daleel_status daleel_index_open(const char *path, daleel_index **out);
 
 /* Open the database at 'path' for writing, creating it if missing; with
- * 'wipe' start from an empty database (the old one stays readable until the
- * commit).  Errors: DALEEL_ELOCKED (another writer holds it), DALEEL_EIO,
+ * 'wipe' start from an empty database: documents, spelling, synonyms and
+ * metadata are deleted inside a transaction that this call opens (and
+ * daleel_index_begin() adopts), so the old revision stays readable until
+ * daleel_index_commit() and intact if the process dies first.  Wiping
+ * costs time proportional to the old index's size.  Errors: DALEEL_ELOCKED (another writer holds it), DALEEL_EIO,
  * DALEEL_EINDEX. */
 daleel_status daleel_index_open_writable(const char *path, int wipe,
                                          daleel_index **out);
 
-/* Close and free the handle; uncommitted changes are discarded.  NULL is
+/* Flags of daleel_index_open_ex(). */
+#define DALEEL_OPEN_WRITABLE 1u   /* daleel_index_open_writable() */
+#define DALEEL_OPEN_WIPE     2u   /* with WRITABLE: start from an empty database */
+
+/* Both opening functions in one, for callers that want the message of a
+ * failed open (there is no handle to ask then): on failure 'errbuf' (when
+ * not NULL) gets a sentence such as "index is locked by another writer:
+ * ...", truncated to 'errbuf_len' bytes.  Errors as above. */
+daleel_status daleel_index_open_ex(const char *path, unsigned flags,
+                                   daleel_index **out, char *errbuf,
+                                   size_t errbuf_len);
+
+/* 1 when 'idx' was opened for writing. */
+int daleel_index_writable(const daleel_index *idx);
+
+/* Close and free the handle.  Changes of an open transaction are
+ * discarded; changes made outside a transaction are committed (Xapian's
+ * rule), so writers that want all-or-nothing use daleel_index_begin().  NULL is
  * a no-op. */
 void daleel_index_close(daleel_index *idx);
 
@@ -76,11 +96,29 @@ daleel_status daleel_doc_set_value(daleel_doc *doc, unsigned slot,
 daleel_status daleel_doc_set_number(daleel_doc *doc, unsigned slot, double v);
 daleel_status daleel_doc_set_data(daleel_doc *doc, const char *data, size_t len);
 
+/* Inspecting a document being built (for tests and debugging). */
+/* Its terms in byte order.  The caller frees with daleel_strv_free(). */
+daleel_status daleel_doc_terms(const daleel_doc *doc, char ***out, size_t *n);
+/* The wdf of 'term' and, when 'pos' and 'n_pos' are not NULL, its
+ * positions in increasing order (the caller frees '*pos' with free(); NULL
+ * when none).  DALEEL_ENOTFOUND when the document lacks the term. */
+daleel_status daleel_doc_term_info(const daleel_doc *doc, const char *term,
+                                   unsigned *wdf, unsigned **pos,
+                                   size_t *n_pos);
+/* A value ("" when unset) and the data, as daleel_index_get_value(). */
+daleel_status daleel_doc_get_value(const daleel_doc *doc, unsigned slot,
+                                   char **out, size_t *len);
+daleel_status daleel_doc_get_data(const daleel_doc *doc, char **out,
+                                  size_t *len);
+
 /* ---- Writing (writable handles) -------------------------------------- */
 
 /* Begin a transaction: nothing is visible to readers until
  * daleel_index_commit(), and a crash before it leaves the previous
- * revision intact. */
+ * revision intact.  commit without a transaction commits what was written
+ * so far; cancel ends the transaction, dropping its changes
+ * (DALEEL_EINVAL when none is open).  Every writing function returns
+ * DALEEL_EINVAL on a read-only handle. */
 daleel_status daleel_index_begin(daleel_index *idx);
 daleel_status daleel_index_commit(daleel_index *idx);
 daleel_status daleel_index_cancel(daleel_index *idx);
@@ -100,7 +138,8 @@ daleel_status daleel_index_add_synonym(daleel_index *idx, const char *key,
                                        const char *synonym);
 
 /* Metadata (user metadata of the database).  get: '*value' is NULL when
- * unset; the caller frees it with free(). */
+ * unset or empty (Xapian does not tell them apart); the caller frees it
+ * with free().  Setting "" removes the key. */
 daleel_status daleel_index_set_meta(daleel_index *idx, const char *key,
                                     const char *value);
 daleel_status daleel_index_get_meta(daleel_index *idx, const char *key,
@@ -141,19 +180,26 @@ daleel_status daleel_index_terms_with_prefix(daleel_index *idx,
 daleel_status daleel_index_spell(daleel_index *idx, const char *word,
                                  char **out);
 
-/* The synonyms of 'key' (one term or several separated by one space).
- * The caller frees with daleel_strv_free(). */
+/* The synonyms of 'key' (one term or several separated by one space),
+ * in byte order.  The caller frees with daleel_strv_free(). */
 daleel_status daleel_index_synonyms(daleel_index *idx, const char *key,
                                     char ***out, size_t *n);
+/* The synonym table's keys starting with 'prefix' ("" = all), in byte
+ * order.  The caller frees with daleel_strv_free(). */
+daleel_status daleel_index_synonym_keys(daleel_index *idx, const char *prefix,
+                                        char ***out, size_t *n);
 
 /* The 'max' terms that best describe the documents 'docids' (Xapian's
  * relevance-set expansion, Xapian::ESet), only terms starting with one of
- * 'prefixes' (NULL-terminated list, NULL for any).  For related articles.
- * The caller frees with daleel_strv_free(). */
+ * 'prefixes' (NULL-terminated list, NULL for any; "" in the list stands
+ * for unprefixed terms, those not starting with an ASCII capital).  For
+ * related articles.  The caller frees with daleel_strv_free(). */
 daleel_status daleel_index_expand(daleel_index *idx, const unsigned *docids,
                                   size_t n_docids, const char *const *prefixes,
                                   size_t max, char ***out, size_t *n);
 
+/* Free 'n' strings and the array; NULL is a no-op.  The list functions
+ * return NULL with '*n' 0 when there is nothing. */
 void daleel_strv_free(char **v, size_t n);
 
 /* ---- Queries ---------------------------------------------------------- */
@@ -177,14 +223,19 @@ typedef enum {
     DALEEL_Q_ELITE_SET
 } daleel_qop;
 
+/* One term; 'wqf' 0 counts as 1; 'pos' is its position in the query (for
+ * phrases; 0 when it does not matter). */
 daleel_query *daleel_query_term(const char *term, size_t len, unsigned wqf,
                                 unsigned pos);
 /* All terms starting with 'prefix', combined as a synonym (OP_WILDCARD),
  * expanding to at most 'max_expansion' terms (the most frequent). */
 daleel_query *daleel_query_wildcard(const char *prefix, size_t len,
                                     unsigned max_expansion);
+/* 'op' over 'n' subqueries (NULL entries are skipped); 'window' is the
+ * window of PHRASE and NEAR and the set size of ELITE_SET (0 = default). */
 daleel_query *daleel_query_combine(daleel_qop op, daleel_query *const *subs,
                                    size_t n, unsigned window);
+/* 'q' with its weights multiplied by 'factor' (>= 0; NULL otherwise). */
 daleel_query *daleel_query_scale(const daleel_query *q, double factor);
 daleel_query *daleel_query_match_all(void);
 daleel_query *daleel_query_copy(const daleel_query *q);
