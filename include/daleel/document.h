@@ -18,10 +18,24 @@ extern "C" {
 #define DALEEL_PREFIX_ID        "Q"    /* Q<slug>, unique */
 #define DALEEL_PREFIX_LANG      "L"    /* Lar, Len */
 #define DALEEL_PREFIX_CATEGORY  "XK"   /* XK<category> */
-#define DALEEL_PREFIX_TAG       "K"    /* K<tag> */
+#define DALEEL_PREFIX_TAG       "K"    /* K<tag>, tag case-folded: daleel_document_tag() */
 #define DALEEL_PREFIX_AUDIENCE  "XU"   /* XUpublic, XUinternal */
 #define DALEEL_PREFIX_TRANS     "XT"   /* XT<translation key> */
-#define DALEEL_PREFIX_TITLE     "S"    /* title and heading terms: S<E>, SZ<stem> */
+#define DALEEL_PREFIX_TITLE     "S"    /* title and heading terms: S<E>, SZ<stem>,
+                                          SXA<alt>, SXC<code>: "S" before the
+                                          analyzer's term */
+
+/* How the terms weigh: every analyzer term of a field is added with this
+ * wdf per occurrence (title, heading, body), exact forms with positions;
+ * the title's and headings' terms again with DALEEL_PREFIX_TITLE, same wdf
+ * and positions.  Fields (title, each heading, each section's text, a
+ * front-matter summary not in the body, each tag) start
+ * DALEEL_DOC_POS_GAP positions after the previous one ends, so phrases do
+ * not match across them. */
+#define DALEEL_DOC_WDF_TITLE 3
+#define DALEEL_DOC_WDF_HEADING 2
+#define DALEEL_DOC_WDF_BODY 1
+#define DALEEL_DOC_POS_GAP 100
 
 /* Build the document for 'a'.  'hash' is the source file's content hash,
  * stored so an unchanged file can be skipped.  Free '*out' with
@@ -36,13 +50,22 @@ daleel_status daleel_document_build(const daleel_article *a,
                                     daleel_analyzer *an, const char *hash,
                                     daleel_doc **out);
 
-/* Words worth adding to the spelling table for 'a' (the normalized exact
- * forms of its non-code words), passed one by one to 'cb'. */
+/* Words worth adding to the spelling table for 'a', passed one by one to
+ * 'cb', each once, in byte order: the normalized exact forms of the
+ * title's, headings' and sections' words that are not stopwords and not
+ * part of code, made of letters only, 3 to 40 bytes long.  'word' is valid
+ * only during the call.  A status other than DALEEL_OK from 'cb' stops
+ * the walk and is returned.  Errors: DALEEL_ENOMEM. */
 daleel_status daleel_document_spelling(const daleel_article *a,
                                        daleel_analyzer *an,
                                        daleel_status (*cb)(void *ctx,
                                                            const char *word),
                                        void *ctx);
+
+/* The tag part of a K term: 'tag' case-folded (utf8proc, NFC), so
+ * "Refunds" and "refunds" are one filter.  The caller frees it with
+ * free().  NULL when 'tag' is not valid UTF-8 or on OOM. */
+char *daleel_document_tag(const char *tag);
 
 #ifdef __cplusplus
 }
