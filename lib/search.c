@@ -1,3 +1,998 @@
-/* search.c: stub, to be written.
+/* search.c: searching the help center.  A query goes through the same
+ * analyzer as the articles; this file turns the analyzer's tokens and
+ * terms into a Xapian query tree (ANALYSIS.md section 6, built in code
+ * rather than with Xapian's QueryParser, which cannot express the
+ * alternative stems), runs it with the reader's language first and one
+ * version per translated article, falls back from "all words" to "any
+ * word", offers a corrected query, and turns the page of matches into
+ * hits with snippets (search_snippet.c).
  * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daleel/document.h"
+#include "daleel/index.h"
 #include "daleel/search.h"
+#include "search_int.h"
+
+/* Starting weights (ANALYSIS.md section 9 gives E, Z, ALT and CODE, which
+ * come with the analyzer's terms); the others were set with the relevance
+ * suite in tests/data/relevance.tsv and bench/relevance/. */
+#define W_TITLE 1.5      /* the S-prefixed title/heading terms, on top */
+#define W_SYNONYM 0.8    /* a writer's synonym stands in for the word */
+#define W_PREFIX 0.8     /* completions of the word being typed */
+#define W_PHRASE 1.0     /* the whole query as a phrase, as a boost */
+#define W_ALL_WORDS 1.0  /* in the any-word fallback, docs with all words */
+
+/* "All words" falls back to "any word" below this many matches. */
+#define FALLBACK_MIN 10
+/* As-you-type: the most frequent completions of the last word. */
+#define PREFIX_EXPANSION 20
+#define PREFIX_MIN_CHARS 2
+/* Matches examined at least, so category counts cover the result set of
+ * any help center of a few thousand articles without examining every
+ * match of a very broad query. */
+#define CHECK_AT_LEAST 500
+/* A whole-query phrase over more words than this is not worth its cost. */
+#define PHRASE_MAX_WORDS 8
+#define MAX_LIMIT 1000
+
+/* ---- Errors -------------------------------------------------------------- */
+
+daleel_status dli_search_err(daleel_searcher *s, daleel_status st,
+                             const char *fmt, ...)
+{
+    if (s) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+daleel_status dli_search_index_err(daleel_searcher *s, daleel_status st)
+{
+    const char *msg = daleel_index_errmsg(s->idx);
+    return dli_search_err(s, st, "%s", msg[0] ? msg : daleel_status_str(st));
+}
+
+const char *daleel_searcher_errmsg(const daleel_searcher *s)
+{
+    return s ? s->errmsg : "";
+}
+
+/* ---- Opening ------------------------------------------------------------- */
+
+daleel_status daleel_searcher_open(const char *index_path,
+                                   daleel_searcher **out)
+{
+    if (!out)
+        return DALEEL_EINVAL;
+    *out = NULL;
+    if (!index_path)
+        return DALEEL_EINVAL;
+    daleel_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return DALEEL_ENOMEM;
+    daleel_status st = daleel_index_open(index_path, &s->idx);
+    if (st != DALEEL_OK)
+        goto fail;
+    /* An index made by another analyzer version has other terms for the
+     * same words: searching it would quietly miss.  One without the
+     * metadata (made by hand, as in tests) is taken as it is. */
+    char *v = NULL;
+    st = daleel_index_get_meta(s->idx, "analyzer_version", &v);
+    if (st != DALEEL_OK)
+        goto fail;
+    if (v && v[0]) {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (errno || *end || n != DALEEL_ANALYZER_VERSION) {
+            free(v);
+            st = DALEEL_EVERSION;
+            goto fail;
+        }
+    }
+    free(v);
+    s->an = daleel_analyzer_new();
+    if (!s->an) {
+        st = DALEEL_ENOMEM;
+        goto fail;
+    }
+    *out = s;
+    return DALEEL_OK;
+fail:
+    daleel_searcher_close(s);
+    return st;
+}
+
+void daleel_searcher_close(daleel_searcher *s)
+{
+    if (!s)
+        return;
+    daleel_index_close(s->idx);
+    daleel_analyzer_free(s->an);
+    free(s);
+}
+
+daleel_status daleel_searcher_reopen(daleel_searcher *s, int *changed)
+{
+    int dummy;
+    if (!s)
+        return DALEEL_EINVAL;
+    daleel_status st = daleel_index_reopen(s->idx, changed ? changed : &dummy);
+    return st == DALEEL_OK ? st : dli_search_index_err(s, st);
+}
+
+/* ---- A copy of the query's analysis -------------------------------------- */
+
+daleel_status dli_qcopy_make(const daleel_analysis *a, dli_qcopy *q)
+{
+    memset(q, 0, sizeof *q);
+    q->lang = a->lang;
+    q->prefix_last = a->prefix_last;
+    size_t pool_len = 1;
+    for (size_t i = 0; i < a->n_terms; i++)
+        pool_len += a->terms[i].len + 1;
+    q->pool = malloc(pool_len);
+    if (a->n_tokens)
+        q->tokens = malloc(a->n_tokens * sizeof *q->tokens);
+    if (a->n_terms)
+        q->terms = malloc(a->n_terms * sizeof *q->terms);
+    if (!q->pool || (a->n_tokens && !q->tokens) || (a->n_terms && !q->terms)) {
+        dli_qcopy_clear(q);
+        return DALEEL_ENOMEM;
+    }
+    if (a->n_tokens)
+        memcpy(q->tokens, a->tokens, a->n_tokens * sizeof *q->tokens);
+    q->n_tokens = a->n_tokens;
+    char *p = q->pool;
+    for (size_t i = 0; i < a->n_terms; i++) {
+        q->terms[i] = a->terms[i];
+        memcpy(p, a->terms[i].text, a->terms[i].len);
+        p[a->terms[i].len] = '\0';
+        q->terms[i].text = p;
+        p += a->terms[i].len + 1;
+    }
+    q->n_terms = a->n_terms;
+    return DALEEL_OK;
+}
+
+void dli_qcopy_clear(dli_qcopy *q)
+{
+    free(q->tokens);
+    free(q->terms);
+    free(q->pool);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- Lists of query nodes ------------------------------------------------ */
+
+/* A list of query nodes being collected for one combining node.  A NULL
+ * pushed (an allocation failed) sets 'oom', so builders check once. */
+typedef struct {
+    daleel_query **v;
+    size_t n, cap;
+    int oom;
+} qlist;
+
+static void ql_push(qlist *l, daleel_query *q)
+{
+    if (!q) {
+        l->oom = 1;
+        return;
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        daleel_query **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            daleel_query_free(q);
+            l->oom = 1;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = q;
+}
+
+static void ql_clear(qlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        daleel_query_free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Combine the list's nodes with 'op' and empty the list.  A single node
+ * comes back as it is (Xapian would do the same, and the description
+ * stays readable), an empty list as NULL.  On OOM returns NULL with
+ * '*oom' set. */
+static daleel_query *ql_take(qlist *l, daleel_qop op, unsigned window,
+                             int *oom)
+{
+    daleel_query *q = NULL;
+    if (l->oom)
+        *oom = 1;
+    else if (l->n == 1 && op != DALEEL_Q_PHRASE) {
+        q = l->v[0];
+        l->n = 0;
+    } else if (l->n > 0) {
+        q = daleel_query_combine(op, l->v, l->n, window);
+        if (!q)
+            *oom = 1;
+    }
+    ql_clear(l);
+    return q;
+}
+
+/* 'q' scaled by 'f' ('q' is consumed). */
+static daleel_query *scaled(daleel_query *q, double f)
+{
+    if (!q || f == 1.0)
+        return q;
+    daleel_query *r = daleel_query_scale(q, f);
+    daleel_query_free(q);
+    return r;
+}
+
+static daleel_query *term_q(const char *text, unsigned pos, double f)
+{
+    return scaled(daleel_query_term(text, strlen(text), 1, pos), f);
+}
+
+/* Two nodes combined with 'op'; both are consumed.  NULL 'b' gives 'a'. */
+static daleel_query *pair_q(daleel_qop op, daleel_query *a, daleel_query *b)
+{
+    if (!b)
+        return a;
+    if (!a) {
+        daleel_query_free(b);
+        return NULL;
+    }
+    daleel_query *v[2] = {a, b};
+    daleel_query *r = daleel_query_combine(op, v, 2, 0);
+    daleel_query_free(a);
+    daleel_query_free(b);
+    return r;
+}
+
+/* ---- Building the query -------------------------------------------------- */
+
+/* One element of the top-level AND: a word, a compound, a quoted phrase,
+ * or several words a synonym stands for. */
+typedef struct {
+    daleel_query *q;
+    const char *z;       /* the Z term of a single plain word, else NULL */
+} unit;
+
+typedef struct {
+    daleel_searcher *s;
+    const daleel_search_opts *o;
+    dli_qcopy qa;
+    dli_matcher m;
+    int *word_of;        /* per token: its word number, -1 when unused */
+    unsigned n_words;
+    unit *units;
+    size_t n_units;
+    daleel_query *phrase;
+    daleel_lang lang;
+    int oom;
+    daleel_status err;   /* an index error, set once */
+} qbuild;
+
+static void qb_clear(qbuild *b)
+{
+    dli_qcopy_clear(&b->qa);
+    dli_matcher_clear(&b->m);
+    free(b->word_of);
+    for (size_t i = 0; i < b->n_units; i++)
+        daleel_query_free(b->units[i].q);
+    free(b->units);
+    daleel_query_free(b->phrase);
+    memset(b, 0, sizeof *b);
+}
+
+static const daleel_term *tok_term(const qbuild *b, const daleel_token *t,
+                                   daleel_term_kind kind)
+{
+    for (size_t k = 0; k < t->n_terms; k++) {
+        const daleel_term *term = &b->qa.terms[t->first_term + k];
+        if (term->kind == kind)
+            return term;
+    }
+    return NULL;
+}
+
+static void qb_match(qbuild *b, const char *text, unsigned word)
+{
+    if (dli_matcher_add(&b->m, text, strlen(text), word) != DALEEL_OK)
+        b->oom = 1;
+}
+
+/* OR into 'parts' the synonyms the writers gave for 'key' (a Z term, or
+ * several joined by one space): each is a space-joined list of Z terms,
+ * all of which must match. */
+static void add_synonyms(qbuild *b, qlist *parts, const char *key,
+                         unsigned word)
+{
+    char **syn = NULL;
+    size_t n = 0;
+    if (daleel_index_synonyms(b->s->idx, key, &syn, &n) != DALEEL_OK) {
+        /* A broken synonym table should not stop the search. */
+        return;
+    }
+    qlist alts = {0};
+    for (size_t i = 0; i < n; i++) {
+        qlist all = {0};
+        char *save = NULL;
+        for (char *t = strtok_r(syn[i], " ", &save); t;
+             t = strtok_r(NULL, " ", &save)) {
+            ql_push(&all, term_q(t, 0, 1.0));
+            qb_match(b, t, word);
+        }
+        daleel_query *q = ql_take(&all, DALEEL_Q_AND, 0, &b->oom);
+        if (q)
+            ql_push(&alts, q);
+    }
+    daleel_strv_free(syn, n);
+    daleel_query *q = ql_take(&alts, DALEEL_Q_OR, 0, &b->oom);
+    if (q)
+        ql_push(parts, scaled(q, W_SYNONYM));
+}
+
+/* The title/heading copy of 'term' ("S" + term), when the index has it. */
+static void add_title(qbuild *b, qlist *parts, const char *term, unsigned pos)
+{
+    char st[DALEEL_MAX_TERM + 8];
+    int n = snprintf(st, sizeof st, "%s%s", DALEEL_PREFIX_TITLE, term);
+    if (n < 0 || (size_t)n >= sizeof st)
+        return;
+    if (daleel_index_termfreq(b->s->idx, st) > 0)
+        ql_push(parts, term_q(st, pos, W_TITLE));
+}
+
+/* Does any term start with 'prefix'?  (Only asked for words that match
+ * nothing, to keep a word being typed out of did-you-mean.) */
+static int has_completion(qbuild *b, const char *prefix)
+{
+    char **v = NULL;
+    size_t n = 0;
+    if (daleel_index_terms_with_prefix(b->s->idx, prefix, 1, &v, &n) !=
+        DALEEL_OK)
+        return 0;
+    daleel_strv_free(v, n);
+    return n > 0;
+}
+
+static int is_typing(const qbuild *b, size_t ti)
+{
+    return !b->o->no_prefix && b->qa.prefix_last && ti + 1 == b->qa.n_tokens &&
+           !b->qa.tokens[ti].quote;
+}
+
+/* One plain word: OR(E, Z, SYNONYM(alternatives), title copies,
+ * completions while typing, writers' synonyms). */
+static daleel_query *word_query(qbuild *b, size_t ti)
+{
+    const daleel_token *t = &b->qa.tokens[ti];
+    unsigned word = (unsigned)b->word_of[ti];
+    qlist parts = {0}, alts = {0};
+    double alt_w = 0.5;
+    const char *z = NULL;
+    for (size_t k = 0; k < t->n_terms; k++) {
+        const daleel_term *term = &b->qa.terms[t->first_term + k];
+        switch (term->kind) {
+        case DALEEL_TERM_EXACT:
+        case DALEEL_TERM_STEM:
+            if (term->kind == DALEEL_TERM_STEM)
+                z = term->text;
+            ql_push(&parts, term_q(term->text, t->pos, term->weight));
+            qb_match(b, term->text, word);
+            add_title(b, &parts, term->text, t->pos);
+            break;
+        case DALEEL_TERM_ALT:
+            /* ANALYSIS.md 9: alternatives the index lacks are skipped. */
+            if (daleel_index_termfreq(b->s->idx, term->text) > 0) {
+                ql_push(&alts, term_q(term->text, t->pos, 1.0));
+                alt_w = term->weight;
+                qb_match(b, term->text, word);
+            }
+            break;
+        case DALEEL_TERM_PREFIX:
+            if (is_typing(b, ti) &&
+                dli_utf8_chars(term->text, term->len) >= PREFIX_MIN_CHARS) {
+                ql_push(&parts, scaled(daleel_query_wildcard(term->text,
+                                                             term->len,
+                                                             PREFIX_EXPANSION),
+                                       W_PREFIX));
+                if (dli_matcher_add_prefix(&b->m, term->text, term->len,
+                                           word) != DALEEL_OK)
+                    b->oom = 1;
+            }
+            break;
+        case DALEEL_TERM_CODE:
+            break;  /* the compound's query takes it */
+        }
+    }
+    daleel_query *syn = ql_take(&alts, DALEEL_Q_SYNONYM, 0, &b->oom);
+    if (syn)
+        ql_push(&parts, scaled(syn, alt_w));
+    if (z)
+        add_synonyms(b, &parts, z, word);
+    return ql_take(&parts, DALEEL_Q_OR, 0, &b->oom);
+}
+
+/* Tokens first..last form one code compound (git-commit, node.js):
+ * OR(XC×1.5, PHRASE(parts), AND(each part as a word)). */
+static daleel_query *compound_query(qbuild *b, size_t first, size_t last)
+{
+    qlist parts = {0}, phrase = {0}, words = {0};
+    for (size_t ti = first; ti <= last; ti++) {
+        const daleel_token *t = &b->qa.tokens[ti];
+        const daleel_term *code = tok_term(b, t, DALEEL_TERM_CODE);
+        if (code) {
+            ql_push(&parts, term_q(code->text, t->pos, code->weight));
+            if (b->word_of[first] >= 0)
+                qb_match(b, code->text, (unsigned)b->word_of[first]);
+        }
+        const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
+        if (e)
+            ql_push(&phrase, term_q(e->text, t->pos, 1.0));
+        if (b->word_of[ti] >= 0) {
+            daleel_query *w = word_query(b, ti);
+            if (w)
+                ql_push(&words, w);
+        }
+    }
+    if (phrase.n > 1) {
+        daleel_query *p = ql_take(&phrase, DALEEL_Q_PHRASE, 0, &b->oom);
+        if (p)
+            ql_push(&parts, p);
+    } else {
+        ql_clear(&phrase);
+    }
+    daleel_query *w = ql_take(&words, DALEEL_Q_AND, 0, &b->oom);
+    if (w)
+        ql_push(&parts, w);
+    return ql_take(&parts, DALEEL_Q_OR, 0, &b->oom);
+}
+
+/* Quoted text: a phrase over the E terms, stopwords included. */
+static daleel_query *quote_query(qbuild *b, size_t first, size_t last)
+{
+    qlist phrase = {0};
+    for (size_t ti = first; ti <= last; ti++) {
+        const daleel_token *t = &b->qa.tokens[ti];
+        const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
+        if (!e)
+            continue;
+        ql_push(&phrase, term_q(e->text, t->pos, 1.0));
+        if (b->word_of[ti] >= 0)
+            qb_match(b, e->text, (unsigned)b->word_of[ti]);
+    }
+    if (phrase.n == 1)
+        return ql_take(&phrase, DALEEL_Q_OR, 0, &b->oom);
+    return ql_take(&phrase, DALEEL_Q_PHRASE, 0, &b->oom);
+}
+
+static void add_unit(qbuild *b, daleel_query *q, const char *z)
+{
+    if (!q)
+        return;
+    unit *u = realloc(b->units, (b->n_units + 1) * sizeof *u);
+    if (!u) {
+        daleel_query_free(q);
+        b->oom = 1;
+        return;
+    }
+    b->units = u;
+    b->units[b->n_units].q = q;
+    b->units[b->n_units].z = z;
+    b->n_units++;
+}
+
+/* Writers' synonyms for runs of two or three words ("money back" for
+ * "refund"): the run becomes OR(AND(its words), synonym). */
+static void add_phrase_synonyms(qbuild *b)
+{
+    for (size_t i = 0; i < b->n_units; i++) {
+        for (size_t k = 3; k >= 2; k--) {
+            if (i + k > b->n_units)
+                continue;
+            char key[3 * (DALEEL_MAX_TERM + 1)];
+            size_t len = 0;
+            size_t j;
+            for (j = 0; j < k; j++) {
+                const char *z = b->units[i + j].z;
+                if (!z)
+                    break;
+                int n = snprintf(key + len, sizeof key - len, "%s%s",
+                                 j ? " " : "", z);
+                if (n < 0 || (size_t)n >= sizeof key - len)
+                    break;
+                len += (size_t)n;
+            }
+            if (j < k)
+                continue;
+            qlist syn = {0};
+            add_synonyms(b, &syn, key, (unsigned)b->n_words);
+            if (syn.n == 0) {
+                ql_clear(&syn);
+                continue;
+            }
+            qlist all = {0};
+            for (j = 0; j < k; j++) {
+                ql_push(&all, b->units[i + j].q);
+                b->units[i + j].q = NULL;
+            }
+            daleel_query *a = ql_take(&all, DALEEL_Q_AND, 0, &b->oom);
+            if (a)
+                ql_push(&syn, a);
+            daleel_query *q = ql_take(&syn, DALEEL_Q_OR, 0, &b->oom);
+            b->units[i].q = q;
+            b->units[i].z = NULL;
+            memmove(&b->units[i + 1], &b->units[i + k],
+                    (b->n_units - i - k) * sizeof *b->units);
+            b->n_units -= k - 1;
+            break;
+        }
+    }
+}
+
+/* The query's language from its script: any Arabic-script word makes it
+ * Arabic (ضغط ملفات zip is an Arabic reader's query). */
+static daleel_lang query_lang(const dli_qcopy *qa)
+{
+    for (size_t i = 0; i < qa->n_tokens; i++)
+        if (qa->tokens[i].lang == DALEEL_LANG_AR)
+            return DALEEL_LANG_AR;
+    if (qa->lang != DALEEL_LANG_NONE)
+        return qa->lang;
+    return qa->n_tokens ? DALEEL_LANG_EN : DALEEL_LANG_NONE;
+}
+
+/* Analyze the query and build its units.  The analyzer's result is
+ * copied first: the snippets analyze again. */
+static daleel_status qb_build(qbuild *b, daleel_searcher *s,
+                              const daleel_search_opts *o, const char *q,
+                              size_t q_len)
+{
+    memset(b, 0, sizeof *b);
+    b->s = s;
+    b->o = o;
+    dli_matcher_init(&b->m);
+    const daleel_analysis *a;
+    daleel_status st = daleel_analyze(s->an, q ? q : "", q ? q_len : 0,
+                                      DALEEL_ANALYZE_QUERY, 1, &a);
+    if (st != DALEEL_OK)
+        return dli_search_err(s, st, "query analysis failed");
+    st = dli_qcopy_make(a, &b->qa);
+    if (st != DALEEL_OK)
+        return dli_search_err(s, st, "out of memory");
+    b->lang = query_lang(&b->qa);
+    if (b->qa.n_tokens) {
+        b->word_of = malloc(b->qa.n_tokens * sizeof *b->word_of);
+        if (!b->word_of)
+            return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+    }
+    /* Words the search uses, capped (a pasted page must not become a
+     * query of thousands of terms). */
+    for (size_t i = 0; i < b->qa.n_tokens; i++) {
+        const daleel_token *t = &b->qa.tokens[i];
+        if (t->dropped || b->n_words >= DALEEL_MAX_QUERY_WORDS)
+            b->word_of[i] = -1;
+        else
+            b->word_of[i] = (int)b->n_words++;
+    }
+    /* Phrase synonyms count as one more word. */
+    b->m.n_words = b->n_words + 1;
+    b->m.n_want = b->n_words;
+
+    size_t n = b->qa.n_tokens;
+    for (size_t i = 0; i < n; i++) {
+        const daleel_token *t = &b->qa.tokens[i];
+        size_t last = i;
+        if (t->quote) {
+            while (last + 1 < n && b->qa.tokens[last + 1].quote == t->quote)
+                last++;
+            if (b->word_of[i] >= 0)
+                add_unit(b, quote_query(b, i, last), NULL);
+        } else if (t->compound) {
+            while (last + 1 < n &&
+                   b->qa.tokens[last + 1].compound == t->compound &&
+                   !b->qa.tokens[last + 1].quote)
+                last++;
+            int used = 0;
+            for (size_t j = i; j <= last; j++)
+                used |= b->word_of[j] >= 0;
+            if (used)
+                add_unit(b, compound_query(b, i, last), NULL);
+        } else if (b->word_of[i] >= 0) {
+            const daleel_term *z = tok_term(b, t, DALEEL_TERM_STEM);
+            add_unit(b, word_query(b, i), z ? z->text : NULL);
+        }
+        i = last;
+        if (b->oom)
+            break;
+    }
+    if (!b->oom)
+        add_phrase_synonyms(b);
+
+    /* The whole query as a phrase, a boost for documents that have the
+     * words side by side in that order (the span keeps the gaps of the
+     * dropped words). */
+    qlist ph = {0};
+    unsigned first_pos = 0, last_pos = 0;
+    for (size_t i = 0; i < n && !b->oom; i++) {
+        const daleel_token *t = &b->qa.tokens[i];
+        const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
+        if (b->word_of[i] < 0 || !e)
+            continue;
+        if (!ph.n)
+            first_pos = t->pos;
+        last_pos = t->pos;
+        ql_push(&ph, term_q(e->text, t->pos, 1.0));
+    }
+    if (ph.n >= 2 && ph.n <= PHRASE_MAX_WORDS && b->n_units >= 2) {
+        unsigned window = last_pos - first_pos + 1;
+        if (window < ph.n)
+            window = (unsigned)ph.n;
+        b->phrase = scaled(ql_take(&ph, DALEEL_Q_PHRASE, window, &b->oom),
+                           W_PHRASE);
+    } else {
+        ql_clear(&ph);
+    }
+    if (b->oom)
+        return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+    return DALEEL_OK;
+}
+
+/* The units combined with 'op' (copies: the units stay for a second
+ * combination). */
+static daleel_query *units_q(qbuild *b, daleel_qop op)
+{
+    qlist l = {0};
+    for (size_t i = 0; i < b->n_units; i++)
+        if (b->units[i].q)
+            ql_push(&l, daleel_query_copy(b->units[i].q));
+    return ql_take(&l, op, 0, &b->oom);
+}
+
+/* The full query: the units with 'op', the phrase boost, the audience. */
+static daleel_query *full_query(qbuild *b, daleel_qop op, int all_boost)
+{
+    daleel_query *q = units_q(b, op);
+    if (!q)
+        return NULL;
+    if (all_boost)
+        q = pair_q(DALEEL_Q_AND_MAYBE, q,
+                   scaled(units_q(b, DALEEL_Q_AND), W_ALL_WORDS));
+    if (q && b->phrase)
+        q = pair_q(DALEEL_Q_AND_MAYBE, q, daleel_query_copy(b->phrase));
+    if (q && !b->o->internal) {
+        /* AND_NOT rather than a filter on XUpublic, so an article indexed
+         * without an audience term still shows. */
+        static const char internal_term[] = DALEEL_PREFIX_AUDIENCE "internal";
+        q = pair_q(DALEEL_Q_AND_NOT, q,
+                   daleel_query_term(internal_term, sizeof internal_term - 1,
+                                     1, 0));
+    }
+    if (!q)
+        b->oom = 1;
+    return q;
+}
+
+/* Boolean filter for the options (language, category, tag), or NULL. */
+static daleel_query *filter_query(const daleel_search_opts *o, int *oom)
+{
+    qlist l = {0};
+    char t[512];
+    if (o->lang != DALEEL_LANG_NONE) {
+        snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_LANG,
+                 daleel_lang_code(o->lang));
+        ql_push(&l, term_q(t, 0, 1.0));
+    }
+    if (o->category && o->category[0]) {
+        int n = snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_CATEGORY,
+                         o->category);
+        ql_push(&l, daleel_query_term(t, (size_t)n < sizeof t ? (size_t)n
+                                                              : sizeof t - 1,
+                                      1, 0));
+    }
+    if (o->tag && o->tag[0]) {
+        int n = snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_TAG, o->tag);
+        ql_push(&l, daleel_query_term(t, (size_t)n < sizeof t ? (size_t)n
+                                                              : sizeof t - 1,
+                                      1, 0));
+    }
+    return ql_take(&l, DALEEL_Q_AND, 0, oom);
+}
+
+/* ---- Did you mean -------------------------------------------------------- */
+
+/* A word matches nothing when none of its E, Z and alternative terms is in
+ * the index (a form not seen whose stem is known is not a typo) and, while
+ * typing, nothing starts with it. */
+static int word_unknown(qbuild *b, size_t ti)
+{
+    const daleel_token *t = &b->qa.tokens[ti];
+    const daleel_term *e = NULL;
+    for (size_t k = 0; k < t->n_terms; k++) {
+        const daleel_term *term = &b->qa.terms[t->first_term + k];
+        if (term->kind == DALEEL_TERM_PREFIX)
+            continue;
+        if (term->kind == DALEEL_TERM_EXACT)
+            e = term;
+        if (daleel_index_termfreq(b->s->idx, term->text) > 0)
+            return 0;
+    }
+    if (!e)
+        return 0;
+    if (is_typing(b, ti)) {
+        for (size_t k = 0; k < t->n_terms; k++) {
+            const daleel_term *term = &b->qa.terms[t->first_term + k];
+            if (term->kind == DALEEL_TERM_PREFIX &&
+                dli_utf8_chars(term->text, term->len) >= PREFIX_MIN_CHARS &&
+                has_completion(b, term->text))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Write 'len' bytes of the query as typed; a NUL (bad input) becomes a
+ * space, since the corrected query is a C string shown to people. */
+static void put_text(FILE *f, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        fputc(s[i] ? s[i] : ' ', f);
+}
+
+/* The query with each unknown word replaced by the spelling table's
+ * correction, or NULL when nothing was corrected (or on OOM). */
+static char *corrected_query(qbuild *b, const char *q, size_t q_len)
+{
+    char *out = NULL;
+    size_t out_len = 0, done = 0;
+    int changed = 0;
+    FILE *f = open_memstream(&out, &out_len);
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < b->qa.n_tokens; i++) {
+        const daleel_token *t = &b->qa.tokens[i];
+        if (b->word_of[i] < 0 || t->code || t->quote || !word_unknown(b, i))
+            continue;
+        const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
+        char *fix = NULL;
+        if (daleel_index_spell(b->s->idx, e->text, &fix) != DALEEL_OK || !fix)
+            continue;
+        put_text(f, q + done, t->start - done);
+        fputs(fix, f);
+        done = t->end;
+        changed = 1;
+        free(fix);
+    }
+    put_text(f, q + done, q_len - done);
+    if (fclose(f) != 0) {
+        free(out);
+        return NULL;
+    }
+    if (!changed) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* ---- Searching ----------------------------------------------------------- */
+
+static daleel_status run(qbuild *b, daleel_query *q, daleel_query *filter,
+                         unsigned offset, unsigned limit, daleel_mset **ms)
+{
+    daleel_search_params p = {0};
+    p.query = q;
+    p.filter = filter;
+    p.offset = offset;
+    p.limit = limit;
+    p.prefer_slot = -1;
+    p.collapse_slot = -1;
+    if (b->o->lang == DALEEL_LANG_NONE) {
+        /* All languages: the reader's first, and one version of each
+         * translated article, the reader's when there is one. */
+        if (b->lang != DALEEL_LANG_NONE) {
+            p.prefer_slot = DALEEL_SLOT_LANG;
+            p.prefer_value = daleel_lang_code(b->lang);
+        }
+        p.collapse_slot = DALEEL_SLOT_TRANSLATION;
+    }
+    p.facet_slot = DALEEL_SLOT_CATEGORY;
+    p.check_at_least = offset + limit > CHECK_AT_LEAST ? offset + limit
+                                                        : CHECK_AT_LEAST;
+    daleel_status st = daleel_index_search(b->s->idx, &p, ms);
+    return st == DALEEL_OK ? st : dli_search_index_err(b->s, st);
+}
+
+void daleel_results_free(daleel_results *r)
+{
+    if (!r)
+        return;
+    daleel_hits_free(r->hits, r->n_hits);
+    free(r->did_you_mean);
+    daleel_facets_free(r->categories, r->n_categories);
+    free(r->query_description);
+    free(r);
+}
+
+void daleel_hits_free(daleel_hit *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        dli_hit_clear(&v[i]);
+    free(v);
+}
+
+void daleel_facets_free(daleel_facet *v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i].value);
+    free(v);
+}
+
+/* Move the matches' documents into 'r' as hits with snippets. */
+static daleel_status fill_hits(qbuild *b, const daleel_mset *ms,
+                               daleel_results *r)
+{
+    if (ms->n_matches) {
+        r->hits = calloc(ms->n_matches, sizeof *r->hits);
+        if (!r->hits)
+            return dli_search_err(b->s, DALEEL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ms->n_matches; i++) {
+        daleel_hit *h = &r->hits[r->n_hits];
+        daleel_status st = dli_hit_from_docid(b->s, ms->matches[i].docid,
+                                              &b->m, h);
+        if (st == DALEEL_ENOTFOUND)
+            continue;  /* deleted since the match: skip it */
+        if (st != DALEEL_OK)
+            return st;
+        h->score = ms->matches[i].weight;
+        h->rank = ms->matches[i].rank;
+        r->n_hits++;
+    }
+    if (ms->n_facets) {
+        r->categories = calloc(ms->n_facets, sizeof *r->categories);
+        if (!r->categories)
+            return dli_search_err(b->s, DALEEL_ENOMEM, "out of memory");
+        for (size_t i = 0; i < ms->n_facets; i++) {
+            r->categories[i].value = strdup(ms->facets[i].value);
+            if (!r->categories[i].value)
+                return dli_search_err(b->s, DALEEL_ENOMEM, "out of memory");
+            r->categories[i].count = ms->facets[i].count;
+            r->n_categories++;
+        }
+    }
+    r->total = ms->estimated;
+    return DALEEL_OK;
+}
+
+static daleel_status search_text(daleel_searcher *s,
+                                 const daleel_search_opts *o, const char *q,
+                                 size_t q_len, daleel_results *r)
+{
+    qbuild b;
+    daleel_mset *ms = NULL;
+    daleel_query *query = NULL, *filter = NULL;
+    unsigned limit = o->limit ? o->limit : 10;
+    if (limit > MAX_LIMIT)
+        limit = MAX_LIMIT;
+
+    daleel_status st = qb_build(&b, s, o, q, q_len);
+    if (st != DALEEL_OK)
+        goto out;
+    r->query_lang = b.lang;
+    if (b.n_units == 0) {
+        /* Nothing to search for: empty, punctuation only, ... */
+        r->query_description = strdup("Query()");
+        st = r->query_description ? DALEEL_OK
+                                  : dli_search_err(s, DALEEL_ENOMEM,
+                                                   "out of memory");
+        goto out;
+    }
+    filter = filter_query(o, &b.oom);
+    query = full_query(&b, DALEEL_Q_AND, 0);
+    if (b.oom) {
+        st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+        goto out;
+    }
+    st = run(&b, query, filter, o->offset, limit, &ms);
+    if (st != DALEEL_OK)
+        goto out;
+    /* Too few documents have every word: take any word, documents with
+     * every word still first (ANALYSIS.md 9). */
+    if (ms->estimated < FALLBACK_MIN && b.n_units > 1) {
+        daleel_query *any = full_query(&b, DALEEL_Q_OR, ms->estimated > 0);
+        if (!any) {
+            st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+            goto out;
+        }
+        daleel_mset *ms2 = NULL;
+        st = run(&b, any, filter, o->offset, limit, &ms2);
+        if (st != DALEEL_OK) {
+            daleel_query_free(any);
+            goto out;
+        }
+        daleel_mset_free(ms);
+        ms = ms2;
+        daleel_query_free(query);
+        query = any;
+    }
+    r->query_description = daleel_query_describe(query);
+    if (!r->query_description) {
+        st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+        goto out;
+    }
+    r->did_you_mean = corrected_query(&b, q, q_len);
+    st = fill_hits(&b, ms, r);
+out:
+    daleel_mset_free(ms);
+    daleel_query_free(query);
+    daleel_query_free(filter);
+    qb_clear(&b);
+    return st;
+}
+
+daleel_status daleel_search(daleel_searcher *s, const daleel_search_opts *o,
+                            daleel_results **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !o || !out || (!o->q && o->q_len))
+        return dli_search_err(s, DALEEL_EINVAL, "a search needs a query");
+    s->errmsg[0] = '\0';
+    daleel_results *r = calloc(1, sizeof *r);
+    if (!r)
+        return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+    daleel_status st = search_text(s, o, o->q, o->q_len, r);
+    if (st == DALEEL_OK && r->n_hits == 0 && r->total == 0 &&
+        r->did_you_mean && !o->no_correct) {
+        /* Nothing for the query as typed: show what the corrected one
+         * finds, and say so. */
+        daleel_search_opts o2 = *o;
+        o2.q = r->did_you_mean;
+        o2.q_len = strlen(r->did_you_mean);
+        o2.no_correct = 1;
+        daleel_results *r2 = calloc(1, sizeof *r2);
+        if (!r2) {
+            st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
+        } else {
+            st = search_text(s, &o2, o2.q, o2.q_len, r2);
+            if (st == DALEEL_OK && r2->total > 0) {
+                free(r2->did_you_mean);
+                r2->did_you_mean = r->did_you_mean;
+                r->did_you_mean = NULL;
+                r2->corrected = 1;
+                r2->query_lang = r->query_lang;
+                daleel_results_free(r);
+                r = r2;
+            } else {
+                daleel_results_free(r2);
+            }
+        }
+    }
+    if (st != DALEEL_OK) {
+        daleel_results_free(r);
+        return st;
+    }
+    *out = r;
+    return DALEEL_OK;
+}

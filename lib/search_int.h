@@ -1,0 +1,91 @@
+/* search_int.h: what the files of the search module (search.c,
+ * search_snippet.c, search_more.c) share and nothing else sees: the
+ * searcher's body, a copy of a query's analysis that outlives the
+ * analyzer's next call, and the matcher that finds query words in text for
+ * snippets.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef DALEEL_SEARCH_INT_H
+#define DALEEL_SEARCH_INT_H
+
+#include <stddef.h>
+
+#include "daleel/index.h"
+#include "daleel/search.h"
+#include "daleel/text.h"
+
+struct daleel_searcher {
+    daleel_index *idx;
+    daleel_analyzer *an;
+    char errmsg[256];
+};
+
+/* Set the searcher's message and return 'st' (printf-style). */
+daleel_status dli_search_err(daleel_searcher *s, daleel_status st,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The index's own message for a failed index call, copied to 's'. */
+daleel_status dli_search_index_err(daleel_searcher *s, daleel_status st);
+
+/* A query's analysis, copied out of the analyzer (whose result dies at its
+ * next call, and snippets call it again).  Term texts live in 'pool'. */
+typedef struct {
+    daleel_token *tokens;
+    size_t n_tokens;
+    daleel_term *terms;
+    size_t n_terms;
+    char *pool;
+    daleel_lang lang;
+    int prefix_last;
+} dli_qcopy;
+
+daleel_status dli_qcopy_make(const daleel_analysis *a, dli_qcopy *out);
+void dli_qcopy_clear(dli_qcopy *q);
+
+/* The query words a snippet looks for.  A "word" is one token of the
+ * query that the search uses (not dropped); a text token matches word w
+ * when one of its E, Z, XA or XC terms is one of w's terms (or a synonym
+ * term of w), or when its E term starts with one of w's as-you-type
+ * prefixes. */
+typedef struct {
+    struct dli_mterm {
+        char *text;
+        size_t len;
+        unsigned word;
+    } *slots;                 /* open addressing, 'cap' a power of two */
+    size_t cap, n;
+    struct dli_mterm *prefixes;
+    size_t n_prefixes, cap_prefixes;
+    unsigned n_words;         /* word numbers are below this */
+    unsigned n_want;          /* a passage with this many words is the best */
+} dli_matcher;
+
+void dli_matcher_init(dli_matcher *m);
+void dli_matcher_clear(dli_matcher *m);
+/* Add 'term' ('len' bytes, copied) as a term of word 'word'. */
+daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
+                              unsigned word);
+daleel_status dli_matcher_add_prefix(dli_matcher *m, const char *prefix,
+                                     size_t len, unsigned word);
+/* The word that 'term' belongs to, or -1. */
+int dli_matcher_find(const dli_matcher *m, const char *term, size_t len);
+
+/* Fill 'hit' from a document's data JSON ('data', 'len' bytes); with 'm'
+ * also choose its snippet, section and marks (using 's->an').  Every
+ * string of the hit is set (possibly ""), except 'translation' which is
+ * NULL when the article has none.  Errors: DALEEL_ENOMEM, DALEEL_EINDEX
+ * (data that is not a JSON object). */
+daleel_status dli_hit_from_data(daleel_searcher *s, const char *data,
+                                size_t len, const dli_matcher *m,
+                                daleel_hit *hit);
+/* Free the strings of one hit (not the hit itself). */
+void dli_hit_clear(daleel_hit *hit);
+
+/* The document data of 'docid' as a hit (no snippet). */
+daleel_status dli_hit_from_docid(daleel_searcher *s, unsigned docid,
+                                 const dli_matcher *m, daleel_hit *hit);
+
+/* Number of code points in 'len' bytes of UTF-8 (continuation bytes are
+ * not counted). */
+size_t dli_utf8_chars(const char *s, size_t len);
+
+#endif

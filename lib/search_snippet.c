@@ -1,0 +1,577 @@
+/* search_snippet.c: from a matching document to a hit: its fields from the
+ * document data (JSON, see document.h) and the snippet, the sentence-level
+ * passage of about 200 characters with the most query words, the anchor of
+ * the section holding it, and the byte ranges of the matched words in it
+ * (ranges, not markup, so the server escapes first and highlights after).
+ * Only the returned page of hits gets here.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "daleel/index.h"
+#include "search_int.h"
+
+#define SNIPPET_CHARS 200
+/* A match this far into a long sentence moves the window's start, so the
+ * match shows with some words before it. */
+#define LEAD_CHARS 60
+
+/* ---- UTF-8 --------------------------------------------------------------- */
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+size_t dli_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += !is_cont((unsigned char)s[i]);
+    return n;
+}
+
+/* The byte offset 'nchars' code points after 'from' (or 'len'). */
+static size_t fwd_chars(const char *s, size_t len, size_t from, size_t nchars)
+{
+    size_t i = from;
+    while (i < len && nchars > 0) {
+        i++;
+        while (i < len && is_cont((unsigned char)s[i]))
+            i++;
+        nchars--;
+    }
+    return i;
+}
+
+/* The byte offset 'nchars' code points before 'from' (or 0). */
+static size_t back_chars(const char *s, size_t from, size_t nchars)
+{
+    size_t i = from;
+    while (i > 0 && nchars > 0) {
+        i--;
+        while (i > 0 && is_cont((unsigned char)s[i]))
+            i--;
+        nchars--;
+    }
+    return i;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* ---- The matcher --------------------------------------------------------- */
+
+static uint64_t hash(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037u;  /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+void dli_matcher_init(dli_matcher *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void dli_matcher_clear(dli_matcher *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->slots[i].text);
+    free(m->slots);
+    for (size_t i = 0; i < m->n_prefixes; i++)
+        free(m->prefixes[i].text);
+    free(m->prefixes);
+    memset(m, 0, sizeof *m);
+}
+
+static struct dli_mterm *slot_of(struct dli_mterm *slots, size_t cap,
+                                 const char *t, size_t len)
+{
+    size_t i = (size_t)hash(t, len) & (cap - 1);
+    while (slots[i].text &&
+           !(slots[i].len == len && memcmp(slots[i].text, t, len) == 0))
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
+                              unsigned word)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 32;
+        struct dli_mterm *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return DALEEL_ENOMEM;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].text)
+                *slot_of(slots, cap, m->slots[i].text, m->slots[i].len) =
+                    m->slots[i];
+        free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+    }
+    struct dli_mterm *sl = slot_of(m->slots, m->cap, term, len);
+    if (sl->text)
+        return DALEEL_OK;  /* the first word that has a term keeps it */
+    sl->text = malloc(len + 1);
+    if (!sl->text)
+        return DALEEL_ENOMEM;
+    memcpy(sl->text, term, len);
+    sl->text[len] = '\0';
+    sl->len = len;
+    sl->word = word;
+    m->n++;
+    return DALEEL_OK;
+}
+
+daleel_status dli_matcher_add_prefix(dli_matcher *m, const char *prefix,
+                                     size_t len, unsigned word)
+{
+    if (m->n_prefixes == m->cap_prefixes) {
+        size_t cap = m->cap_prefixes ? 2 * m->cap_prefixes : 4;
+        struct dli_mterm *v = realloc(m->prefixes, cap * sizeof *v);
+        if (!v)
+            return DALEEL_ENOMEM;
+        m->prefixes = v;
+        m->cap_prefixes = cap;
+    }
+    struct dli_mterm *p = &m->prefixes[m->n_prefixes];
+    p->text = malloc(len + 1);
+    if (!p->text)
+        return DALEEL_ENOMEM;
+    memcpy(p->text, prefix, len);
+    p->text[len] = '\0';
+    p->len = len;
+    p->word = word;
+    m->n_prefixes++;
+    return DALEEL_OK;
+}
+
+int dli_matcher_find(const dli_matcher *m, const char *term, size_t len)
+{
+    if (!m->cap)
+        return -1;
+    const struct dli_mterm *sl =
+        slot_of(m->slots, m->cap, term, len);
+    return sl->text ? (int)sl->word : -1;
+}
+
+/* The query word a token of analyzed text stands for, or -1. */
+static int token_word(const dli_matcher *m, const daleel_analysis *a,
+                      const daleel_token *t)
+{
+    const daleel_term *e = NULL;
+    for (size_t k = 0; k < t->n_terms; k++) {
+        const daleel_term *term = &a->terms[t->first_term + k];
+        if (term->kind == DALEEL_TERM_EXACT)
+            e = term;
+        int w = dli_matcher_find(m, term->text, term->len);
+        if (w >= 0)
+            return w;
+    }
+    if (e)
+        for (size_t i = 0; i < m->n_prefixes; i++)
+            if (e->len >= m->prefixes[i].len &&
+                memcmp(e->text, m->prefixes[i].text, m->prefixes[i].len) == 0)
+                return (int)m->prefixes[i].word;
+    return -1;
+}
+
+/* ---- Choosing the passage ------------------------------------------------ */
+
+typedef struct {
+    size_t start, end;   /* bytes in the section text */
+    unsigned word;
+} mtok;
+
+typedef struct {
+    mtok *v;
+    size_t n, cap;
+} mtoks;
+
+static int mtoks_push(mtoks *l, size_t start, size_t end, unsigned word)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        mtok *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n].start = start;
+    l->v[l->n].end = end;
+    l->v[l->n].word = word;
+    l->n++;
+    return 0;
+}
+
+/* Where the sentence starting at 'from' ends (just after its . ! ? ؟ ۔
+ * or newline).  A full stop ends a sentence only before a space or the
+ * end, so node.js and 1.4.22 stay whole. */
+static size_t sentence_end(const char *s, size_t len, size_t from)
+{
+    for (size_t i = from; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n')
+            return i + 1;
+        if ((c == '.' || c == '!' || c == '?') &&
+            (i + 1 == len || is_space(s[i + 1])))
+            return i + 1;
+        /* U+061F ARABIC QUESTION MARK, U+06D4 ARABIC FULL STOP */
+        if (i + 1 < len && ((c == 0xD8 && (unsigned char)s[i + 1] == 0x9F) ||
+                            (c == 0xDB && (unsigned char)s[i + 1] == 0x94)))
+            return i + 2;
+    }
+    return len;
+}
+
+/* The best passage so far. */
+typedef struct {
+    int found;
+    size_t section;          /* index into the sections, or SIZE_MAX for the
+                                summary */
+    size_t start, end;       /* the sentence */
+    unsigned words, heading_words, total;
+    mtoks toks;              /* the matched tokens of its text */
+} best_passage;
+
+typedef struct {
+    daleel_searcher *s;
+    const dli_matcher *m;
+    unsigned *stamp;         /* per word: the last sentence that counted it */
+    unsigned gen;
+    mtoks cur;
+    best_passage best;
+} chooser;
+
+/* Analyze 'text' and collect its matched tokens into ch->cur. */
+static daleel_status match_text(chooser *ch, const char *text, size_t len)
+{
+    const daleel_analysis *a;
+    ch->cur.n = 0;
+    daleel_status st = daleel_analyze(ch->s->an, text, len,
+                                      DALEEL_ANALYZE_INDEX, 1, &a);
+    if (st != DALEEL_OK)
+        return st;
+    for (size_t i = 0; i < a->n_tokens; i++) {
+        int w = token_word(ch->m, a, &a->tokens[i]);
+        if (w >= 0 && mtoks_push(&ch->cur, a->tokens[i].start,
+                                 a->tokens[i].end, (unsigned)w) != 0)
+            return DALEEL_ENOMEM;
+    }
+    return DALEEL_OK;
+}
+
+/* How many distinct words the tokens in cur[*k ..] before 'end' hold;
+ * advances *k past them. */
+static unsigned count_words(chooser *ch, size_t *k, size_t end,
+                            unsigned *total)
+{
+    unsigned n = 0;
+    ch->gen++;
+    *total = 0;
+    for (; *k < ch->cur.n && ch->cur.v[*k].start < end; (*k)++) {
+        unsigned w = ch->cur.v[*k].word;
+        (*total)++;
+        if (ch->stamp[w] != ch->gen) {
+            ch->stamp[w] = ch->gen;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Score the sentences of one text; keep the best.  Returns 1 when a
+ * sentence holds every query word (no need to look further). */
+static int score_sentences(chooser *ch, size_t section, const char *text,
+                           size_t len, unsigned heading_words)
+{
+    size_t k = 0;
+    for (size_t from = 0; from < len && k < ch->cur.n;) {
+        size_t end = sentence_end(text, len, from);
+        unsigned total;
+        while (k < ch->cur.n && ch->cur.v[k].start < from)
+            k++;
+        unsigned words = count_words(ch, &k, end, &total);
+        best_passage *b = &ch->best;
+        if (words > 0 &&
+            (!b->found || words > b->words ||
+             (words == b->words && heading_words > b->heading_words) ||
+             (words == b->words && heading_words == b->heading_words &&
+              total > b->total))) {
+            b->found = 1;
+            b->section = section;
+            b->start = from;
+            b->end = end;
+            b->words = words;
+            b->heading_words = heading_words;
+            b->total = total;
+            b->toks.n = 0;
+            for (size_t i = 0; i < ch->cur.n; i++)
+                if (mtoks_push(&b->toks, ch->cur.v[i].start, ch->cur.v[i].end,
+                               ch->cur.v[i].word) != 0)
+                    return -1;
+        }
+        from = end;
+    }
+    return ch->best.found && ch->best.words >= ch->m->n_want;
+}
+
+/* The window of about SNIPPET_CHARS characters around the sentence
+ * [start, end) of 'text', cut at spaces (never inside a UTF-8 sequence),
+ * extended with the following sentences while they fit. */
+static void window(const char *text, size_t len, size_t start, size_t end,
+                   size_t first_match, size_t *ws, size_t *we)
+{
+    size_t a = start;
+    while (a < len && is_space(text[a]))
+        a++;
+    if (first_match > a &&
+        dli_utf8_chars(text + a, first_match - a) > SNIPPET_CHARS - LEAD_CHARS) {
+        /* A long sentence with its match late: start a little before the
+         * match, at a word boundary. */
+        a = back_chars(text, first_match, LEAD_CHARS);
+        while (a < first_match && !is_space(text[a]))
+            a++;
+        while (a < first_match && is_space(text[a]))
+            a++;
+    }
+    size_t limit = fwd_chars(text, len, a, SNIPPET_CHARS);
+    size_t b;
+    if (limit >= len) {
+        b = len;
+    } else {
+        /* Whole sentences when they fit, else up to the last space. */
+        b = 0;
+        for (size_t e = end; e <= limit && e > a;) {
+            b = e;
+            if (e >= len)
+                break;
+            e = sentence_end(text, len, e);
+        }
+        if (b <= a || b < end) {
+            b = limit;
+            while (b > a && !is_space(text[b]))
+                b--;
+            if (b == a)
+                b = limit;
+        }
+    }
+    while (b > a && is_space(text[b - 1]))
+        b--;
+    *ws = a;
+    *we = b;
+}
+
+/* ---- Hits ---------------------------------------------------------------- */
+
+static char *jstr(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return strdup(v ? v : "");
+}
+
+void dli_hit_clear(daleel_hit *h)
+{
+    free(h->slug);
+    free(h->title);
+    free(h->category);
+    free(h->path);
+    free(h->summary);
+    free(h->translation);
+    free(h->section_id);
+    free(h->section_heading);
+    free(h->snippet);
+    free(h->marks);
+    memset(h, 0, sizeof *h);
+}
+
+/* Set the hit's snippet to text[ws, we) with the marks of 'toks'. */
+static daleel_status set_snippet(daleel_hit *h, const char *text, size_t ws,
+                                 size_t we, const mtoks *toks)
+{
+    free(h->snippet);
+    h->snippet = malloc(we - ws + 1);
+    if (!h->snippet)
+        return DALEEL_ENOMEM;
+    for (size_t i = ws; i < we; i++) {
+        char c = text[i];
+        /* Paragraphs are joined by newlines; a snippet is one line.  Same
+         * byte count, so the marks stay put. */
+        h->snippet[i - ws] = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    }
+    h->snippet[we - ws] = '\0';
+    size_t n = 0;
+    for (size_t i = 0; toks && i < toks->n; i++)
+        n += toks->v[i].start >= ws && toks->v[i].end <= we;
+    if (n) {
+        h->marks = calloc(n, sizeof *h->marks);
+        if (!h->marks)
+            return DALEEL_ENOMEM;
+        for (size_t i = 0; i < toks->n; i++) {
+            const mtok *t = &toks->v[i];
+            if (t->start >= ws && t->end <= we) {
+                h->marks[h->n_marks].start = t->start - ws;
+                h->marks[h->n_marks].len = t->end - t->start;
+                h->n_marks++;
+            }
+        }
+    }
+    return DALEEL_OK;
+}
+
+static daleel_status choose_snippet(daleel_searcher *s, const dli_matcher *m,
+                                    const json_t *doc, daleel_hit *h)
+{
+    daleel_status st = DALEEL_ENOMEM;
+    chooser ch = {0};
+    ch.s = s;
+    ch.m = m;
+    ch.stamp = calloc(m->n_words ? m->n_words : 1, sizeof *ch.stamp);
+    if (!ch.stamp)
+        goto out;
+    const json_t *sections = json_object_get(doc, "sections");
+    size_t n = json_array_size(sections);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *sec = json_array_get(sections, i);
+        const json_t *jt = json_object_get(sec, "text");
+        const char *text = json_string_value(jt);
+        size_t len = json_string_length(jt);
+        if (!text || !len)
+            continue;
+        unsigned hw = 0;
+        const json_t *jh = json_object_get(sec, "heading");
+        if (json_string_length(jh)) {
+            st = match_text(&ch, json_string_value(jh), json_string_length(jh));
+            if (st != DALEEL_OK)
+                goto out;
+            size_t k = 0;
+            unsigned total;
+            hw = count_words(&ch, &k, SIZE_MAX, &total);
+        }
+        st = match_text(&ch, text, len);
+        if (st != DALEEL_OK)
+            goto out;
+        int r = score_sentences(&ch, i, text, len, hw);
+        st = DALEEL_ENOMEM;
+        if (r < 0)
+            goto out;
+        if (r > 0)
+            break;
+    }
+    const char *text = NULL;
+    size_t len = 0;
+    if (ch.best.found) {
+        const json_t *sec = json_array_get(sections, ch.best.section);
+        text = json_string_value(json_object_get(sec, "text"));
+        len = json_string_length(json_object_get(sec, "text"));
+        free(h->section_id);
+        free(h->section_heading);
+        h->section_id = jstr(sec, "id");
+        h->section_heading = jstr(sec, "heading");
+        if (!h->section_id || !h->section_heading)
+            goto out;
+    } else {
+        /* No query word in the body (a title match): the summary, with
+         * whatever it matches marked. */
+        const json_t *js = json_object_get(doc, "summary");
+        text = json_string_value(js);
+        len = json_string_length(js);
+        if (!text || !len) {
+            st = DALEEL_OK;
+            goto out;
+        }
+        st = match_text(&ch, text, len);
+        if (st != DALEEL_OK)
+            goto out;
+        st = DALEEL_ENOMEM;
+        ch.best.toks.n = 0;
+        for (size_t i = 0; i < ch.cur.n; i++)
+            if (mtoks_push(&ch.best.toks, ch.cur.v[i].start, ch.cur.v[i].end,
+                           ch.cur.v[i].word) != 0)
+                goto out;
+        ch.best.start = 0;
+        ch.best.end = sentence_end(text, len, 0);
+    }
+    size_t first_match = ch.best.end;
+    for (size_t i = 0; i < ch.best.toks.n; i++)
+        if (ch.best.toks.v[i].start >= ch.best.start) {
+            first_match = ch.best.toks.v[i].start;
+            break;
+        }
+    size_t ws, we;
+    window(text, len, ch.best.start, ch.best.end, first_match, &ws, &we);
+    st = set_snippet(h, text, ws, we, &ch.best.toks);
+out:
+    free(ch.stamp);
+    free(ch.cur.v);
+    free(ch.best.toks.v);
+    return st;
+}
+
+daleel_status dli_hit_from_data(daleel_searcher *s, const char *data,
+                                size_t len, const dli_matcher *m,
+                                daleel_hit *h)
+{
+    memset(h, 0, sizeof *h);
+    json_error_t jerr;
+    json_t *doc = json_loadb(data, len, 0, &jerr);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return dli_search_err(s, DALEEL_EINDEX, "document data: %s",
+                              jerr.text);
+    }
+    daleel_status st = DALEEL_ENOMEM;
+    h->slug = jstr(doc, "slug");
+    h->title = jstr(doc, "title");
+    h->category = jstr(doc, "category");
+    h->path = jstr(doc, "path");
+    h->summary = jstr(doc, "summary");
+    h->section_id = strdup("");
+    h->section_heading = strdup("");
+    h->snippet = strdup("");
+    if (!h->slug || !h->title || !h->category || !h->path || !h->summary ||
+        !h->section_id || !h->section_heading || !h->snippet)
+        goto out;
+    const char *lang = json_string_value(json_object_get(doc, "lang"));
+    h->lang = daleel_lang_from_code(lang ? lang : "");
+    h->updated = (int64_t)json_integer_value(json_object_get(doc, "updated"));
+    const char *aud = json_string_value(json_object_get(doc, "audience"));
+    h->internal = aud && strcmp(aud, "internal") == 0;
+    const char *tr = json_string_value(json_object_get(doc, "translation"));
+    if (tr && tr[0] && !(h->translation = strdup(tr)))
+        goto out;
+    st = m ? choose_snippet(s, m, doc, h) : DALEEL_OK;
+out:
+    json_decref(doc);
+    if (st != DALEEL_OK) {
+        dli_hit_clear(h);
+        if (st == DALEEL_ENOMEM)
+            dli_search_err(s, st, "out of memory");
+    }
+    return st;
+}
+
+daleel_status dli_hit_from_docid(daleel_searcher *s, unsigned docid,
+                                 const dli_matcher *m, daleel_hit *h)
+{
+    char *data = NULL;
+    size_t len = 0;
+    memset(h, 0, sizeof *h);
+    daleel_status st = daleel_index_get_data(s->idx, docid, &data, &len);
+    if (st != DALEEL_OK)
+        return dli_search_index_err(s, st);
+    st = dli_hit_from_data(s, data, len, m, h);
+    free(data);
+    return st;
+}
