@@ -172,7 +172,7 @@ static int fatal(run_state *r, const char *fmt, ...)
         json_t *o = json_pack("{s:s, s:o}", "fatal", msg, "errors",
                               errors_json(&r->errs));
         if (o) {
-            json_dumpf(o, stdout, JSON_COMPACT);
+            json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
             fputc('\n', stdout);
             json_decref(o);
         }
@@ -518,7 +518,8 @@ out:
 static daleel_status do_synonyms(run_state *r)
 {
     daleel_status st;
-    char hash[17] = "";
+    /* Xapian deletes a metadata key set to "": "none" marks "no file". */
+    char hash[17] = "none";
     size_t len = 0;
     int64_t mtime;
     char msg[300];
@@ -622,7 +623,7 @@ static int print_summary(run_state *r, unsigned count, double secs)
                               "full", r->opt.full);
         if (o) {
             json_object_set_new(o, "errors", errors_json(&r->errs));
-            json_dumpf(o, stdout, JSON_COMPACT);
+            json_dumpf(o, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6));
             fputc('\n', stdout);
             json_decref(o);
         }
@@ -672,12 +673,17 @@ static int run(run_state *r)
     if (!r->fstate || !r->an || !r->buf)
         return fatal(r, "out of memory");
 
-    st = daleel_index_open_writable(o->index, o->full, &r->idx);
+    /* With --full the library opens the transaction itself, so the wipe
+     * is as invisible to readers as the rest of the run. */
+    char why[256];
+    st = daleel_index_open_ex(o->index, DALEEL_OPEN_WRITABLE
+                              | (o->full ? DALEEL_OPEN_WIPE : 0u),
+                              &r->idx, why, sizeof why);
     if (st == DALEEL_ELOCKED)
         return fatal(r, "%s: index is locked by another daleel-index", o->index);
     if (st != DALEEL_OK)
         return fatal(r, "cannot open index %s for writing: %s", o->index,
-                     r->idx ? daleel_index_errmsg(r->idx) : daleel_status_str(st));
+                     why[0] ? why : daleel_status_str(st));
 
     /* Terms from two analyzer versions in one index would match some
      * queries and silently miss others: refuse, and say how to fix it. */
@@ -757,7 +763,8 @@ static int run(run_state *r)
                                          : daleel_index_errmsg(r->idx));
 
     unsigned count = daleel_index_doccount(r->idx);
-    if (r->modified || o->full || !r->ver) {
+    int write = r->modified || o->full || !r->ver;
+    if (write) {
         char v[32], when[32];
         time_t t = time(NULL);
         struct tm tm;
@@ -772,7 +779,13 @@ static int run(run_state *r)
             return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
     }
 
-    if ((st = daleel_index_commit(r->idx)) != DALEEL_OK)
+    /* Xapian writes a new revision for any committed transaction, even an
+     * empty one, and every server would then reopen for nothing. */
+    if (!write)
+        st = daleel_index_cancel(r->idx);
+    else
+        st = daleel_index_commit(r->idx);
+    if (st != DALEEL_OK)
         return fatal(r, "cannot write index %s: %s", o->index,
                      daleel_index_errmsg(r->idx));
     return print_summary(r, count, now_s() - r->t0);
