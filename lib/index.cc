@@ -166,6 +166,21 @@ static daleel_status need_writable(daleel_index *idx) noexcept
     return DALEEL_OK;
 }
 
+/* Run the read 'f' (a lambda returning daleel_status, with no effect on
+ * its out-parameters before it succeeds); when a commit has overwritten
+ * blocks of the revision this handle reads (Xapian::DatabaseModifiedError),
+ * move to the latest revision and run it once more. */
+template <typename F>
+static daleel_status with_retry(daleel_index *idx, F f)
+{
+    try {
+        return f();
+    } catch (const Xapian::DatabaseModifiedError &) {
+        idx->db().reopen();
+        return f();
+    }
+}
+
 /* ---- Opening ------------------------------------------------------------ */
 
 /* Empty the database inside the transaction just begun: documents,
@@ -702,12 +717,14 @@ extern "C" daleel_status daleel_index_get_meta(daleel_index *idx,
     if (!key[0])
         return set_err(idx, DALEEL_EINVAL, "empty metadata key");
     try {
-        /* Xapian does not tell an unset key from an empty value; neither
-         * do we. */
-        std::string v = idx->db().get_metadata(key);
-        if (!v.empty())
-            *value = dup_string(v);
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            /* Xapian does not tell an unset key from an empty value; neither
+             * do we. */
+            std::string v = idx->db().get_metadata(key);
+            if (!v.empty())
+                *value = dup_string(v);
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -743,13 +760,15 @@ extern "C" daleel_status daleel_index_find(daleel_index *idx,
     if (!unique_term[0])
         return set_err(idx, DALEEL_EINVAL, "empty unique term");
     try {
-        Xapian::Database &db = idx->db();
-        Xapian::PostingIterator p = db.postlist_begin(unique_term);
-        if (p == db.postlist_end(unique_term))
-            return set_err(idx, DALEEL_ENOTFOUND, "no document has '%.200s'",
-                           unique_term);
-        *docid = *p;
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            Xapian::Database &db = idx->db();
+            Xapian::PostingIterator p = db.postlist_begin(unique_term);
+            if (p == db.postlist_end(unique_term))
+                return set_err(idx, DALEEL_ENOTFOUND, "no document has '%.200s'",
+                               unique_term);
+            *docid = *p;
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -763,10 +782,12 @@ extern "C" daleel_status daleel_index_get_data(daleel_index *idx,
     *len = 0;
     clear_err(idx);
     try {
-        std::string d = idx->db().get_document(docid).get_data();
-        *out = dup_string(d);
-        *len = d.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            std::string d = idx->db().get_document(docid).get_data();
+            *out = dup_string(d);
+            *len = d.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -780,10 +801,12 @@ extern "C" daleel_status daleel_index_get_value(daleel_index *idx,
     *len = 0;
     clear_err(idx);
     try {
-        std::string v = idx->db().get_document(docid).get_value(slot);
-        *out = dup_string(v);
-        *len = v.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            std::string v = idx->db().get_document(docid).get_value(slot);
+            *out = dup_string(v);
+            *len = v.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -794,7 +817,11 @@ extern "C" double daleel_index_get_number(daleel_index *idx, unsigned docid,
 {
     clear_err(idx);
     try {
-        std::string v = idx->db().get_document(docid).get_value(slot);
+        std::string v;
+        with_retry(idx, [&]() -> daleel_status {
+            v = idx->db().get_document(docid).get_value(slot);
+            return DALEEL_OK;
+        });
         return v.empty() ? 0.0 : Xapian::sortable_unserialise(v);
     } catch (...) {
         status_from_exception(idx);
@@ -806,7 +833,13 @@ extern "C" unsigned daleel_index_termfreq(daleel_index *idx, const char *term)
 {
     clear_err(idx);
     try {
-        return term[0] ? idx->db().get_termfreq(term) : 0;
+        Xapian::doccount tf = 0;
+        if (term[0])
+            with_retry(idx, [&]() -> daleel_status {
+                tf = idx->db().get_termfreq(term);
+                return DALEEL_OK;
+            });
+        return tf;
     } catch (...) {
         status_from_exception(idx);
         return 0;
@@ -822,26 +855,28 @@ extern "C" daleel_status daleel_index_terms_with_prefix(daleel_index *idx,
     *n = 0;
     clear_err(idx);
     try {
-        Xapian::Database &db = idx->db();
-        std::vector<std::pair<Xapian::doccount, std::string>> all;
-        for (Xapian::TermIterator t = db.allterms_begin(prefix);
-             t != db.allterms_end(prefix); ++t)
-            all.emplace_back(t.get_termfreq(), *t);
-        /* Most frequent first; ties in byte order, so results are
-         * stable across runs. */
-        std::sort(all.begin(), all.end(),
-                  [](const std::pair<Xapian::doccount, std::string> &a,
-                     const std::pair<Xapian::doccount, std::string> &b) {
-                      if (a.first != b.first)
-                          return a.first > b.first;
-                      return a.second < b.second;
-                  });
-        std::vector<std::string> v;
-        for (size_t i = 0; i < all.size() && i < max; i++)
-            v.push_back(all[i].second);
-        *out = dup_strv(v);
-        *n = v.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            Xapian::Database &db = idx->db();
+            std::vector<std::pair<Xapian::doccount, std::string>> all;
+            for (Xapian::TermIterator t = db.allterms_begin(prefix);
+                 t != db.allterms_end(prefix); ++t)
+                all.emplace_back(t.get_termfreq(), *t);
+            /* Most frequent first; ties in byte order, so results are
+             * stable across runs. */
+            std::sort(all.begin(), all.end(),
+                      [](const std::pair<Xapian::doccount, std::string> &a,
+                         const std::pair<Xapian::doccount, std::string> &b) {
+                          if (a.first != b.first)
+                              return a.first > b.first;
+                          return a.second < b.second;
+                      });
+            std::vector<std::string> v;
+            for (size_t i = 0; i < all.size() && i < max; i++)
+                v.push_back(all[i].second);
+            *out = dup_strv(v);
+            *n = v.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -855,10 +890,12 @@ extern "C" daleel_status daleel_index_spell(daleel_index *idx,
     if (!word[0])
         return DALEEL_OK;
     try {
-        std::string s = idx->db().get_spelling_suggestion(word, 2);
-        if (!s.empty() && s != word)
-            *out = dup_string(s);
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            std::string s = idx->db().get_spelling_suggestion(word, 2);
+            if (!s.empty() && s != word)
+                *out = dup_string(s);
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -874,14 +911,16 @@ extern "C" daleel_status daleel_index_synonyms(daleel_index *idx,
     if (!key[0])
         return DALEEL_OK;
     try {
-        Xapian::Database &db = idx->db();
-        std::vector<std::string> v;
-        for (Xapian::TermIterator t = db.synonyms_begin(key);
-             t != db.synonyms_end(key); ++t)
-            v.push_back(*t);
-        *out = dup_strv(v);
-        *n = v.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            Xapian::Database &db = idx->db();
+            std::vector<std::string> v;
+            for (Xapian::TermIterator t = db.synonyms_begin(key);
+                 t != db.synonyms_end(key); ++t)
+                v.push_back(*t);
+            *out = dup_strv(v);
+            *n = v.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -895,14 +934,16 @@ extern "C" daleel_status daleel_index_synonym_keys(daleel_index *idx,
     *n = 0;
     clear_err(idx);
     try {
-        Xapian::Database &db = idx->db();
-        std::vector<std::string> v;
-        for (Xapian::TermIterator t = db.synonym_keys_begin(prefix);
-             t != db.synonym_keys_end(prefix); ++t)
-            v.push_back(*t);
-        *out = dup_strv(v);
-        *n = v.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            Xapian::Database &db = idx->db();
+            std::vector<std::string> v;
+            for (Xapian::TermIterator t = db.synonym_keys_begin(prefix);
+                 t != db.synonym_keys_end(prefix); ++t)
+                v.push_back(*t);
+            *out = dup_strv(v);
+            *n = v.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
@@ -969,21 +1010,23 @@ extern "C" daleel_status daleel_index_expand(daleel_index *idx,
     if (n_docids == 0 || max == 0)
         return DALEEL_OK;
     try {
-        Xapian::Database &db = idx->db();
-        Xapian::RSet rset;
-        for (size_t i = 0; i < n_docids; i++)
-            rset.add_document(docids[i]);
-        Xapian::Enquire enq(db);
-        static const char *const none[] = {NULL};
-        PrefixDecider decider(prefixes ? prefixes : none);
-        Xapian::ESet eset = enq.get_eset(static_cast<Xapian::termcount>(max),
-                                         rset, prefixes ? &decider : NULL);
-        std::vector<std::string> v;
-        for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
-            v.push_back(*t);
-        *out = dup_strv(v);
-        *n = v.size();
-        return DALEEL_OK;
+        return with_retry(idx, [&]() -> daleel_status {
+            Xapian::Database &db = idx->db();
+            Xapian::RSet rset;
+            for (size_t i = 0; i < n_docids; i++)
+                rset.add_document(docids[i]);
+            Xapian::Enquire enq(db);
+            static const char *const none[] = {NULL};
+            PrefixDecider decider(prefixes ? prefixes : none);
+            Xapian::ESet eset = enq.get_eset(static_cast<Xapian::termcount>(max),
+                                             rset, prefixes ? &decider : NULL);
+            std::vector<std::string> v;
+            for (Xapian::ESetIterator t = eset.begin(); t != eset.end(); ++t)
+                v.push_back(*t);
+            *out = dup_strv(v);
+            *n = v.size();
+            return DALEEL_OK;
+        });
     } catch (...) {
         return status_from_exception(idx);
     }
