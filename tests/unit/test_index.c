@@ -762,6 +762,8 @@ static void test_modified(void)
     daleel_index_open_writable(db_path("modified"), 0, &w);
     fill(w, "w");
     daleel_index_open(db_path("modified"), &r);
+    daleel_index *r2 = NULL;
+    daleel_index_open(db_path("modified"), &r2);
     unsigned long old_rev = daleel_index_revision(r);
     fill(w, "a");
     fill(w, "b");
@@ -785,6 +787,20 @@ static void test_modified(void)
         fprintf(stderr, "note: no DatabaseModifiedError was raised\n");
     daleel_mset_free(ms);
     daleel_query_free(q);
+
+    /* The other reads retry the same way. */
+    unsigned tf = daleel_index_termfreq(r2, "d7");
+    CHECK_INT(tf, daleel_index_revision(r2) == new_rev ? 120 : 0,
+              "termfreq on a stale reader, from its revision: %s",
+              daleel_index_errmsg(r2));
+    unsigned docid = 0;
+    CHECK_INT(daleel_index_find(r2, "Q5", &docid), DALEEL_OK, "find on a stale reader");
+    char **v = NULL;
+    size_t n = 0;
+    CHECK_INT(daleel_index_terms_with_prefix(r2, "d1", 3, &v, &n), DALEEL_OK,
+              "terms on a stale reader");
+    daleel_strv_free(v, n);
+    daleel_index_close(r2);
     daleel_index_close(r);
     daleel_index_close(w);
 }
