@@ -574,10 +574,17 @@ static daleel_status render_err(struct render *r, daleel_status st,
     return st;
 }
 
+/* What a name refers to: a JSON value, or the length of an array (for
+ * "list.length"), or nothing (v NULL, len NOT_LEN). */
+#define NOT_LEN ((size_t)-1)
+
 /* Mustache: the first part of a name is looked up from the innermost
- * context outwards; the other parts only inside what the first found. */
-static json_t *lookup(const struct frame *f, const struct node *n)
+ * context outwards; the other parts only inside what the first found.
+ * "length" after an array is its number of elements (mustache.js does the
+ * same), so a list can have a heading shown only when it is not empty. */
+static json_t *lookup(const struct frame *f, const struct node *n, size_t *len)
 {
+    *len = NOT_LEN;
     if (n->len == 0)
         return f ? f->v : NULL;
     const char *part = n->s;
@@ -587,6 +594,10 @@ static json_t *lookup(const struct frame *f, const struct node *n)
             break;
     for (uint32_t i = 1; v && i < n->len; i++) {
         part += strlen(part) + 1;
+        if (json_is_array(v) && i + 1 == n->len && strcmp(part, "length") == 0) {
+            *len = json_array_size(v);
+            return NULL;
+        }
         v = json_is_object(v) ? json_object_get(v, part) : NULL;
     }
     return v;
@@ -670,14 +681,26 @@ static daleel_status render_nodes(struct render *r, const struct tmpl *t,
             daleel_buf_append(r->out, n->s, n->len);
             break;
         case N_VAR:
-        case N_RAW:
-            v = lookup(f, n);
-            if (v)
+        case N_RAW: {
+            size_t len;
+            v = lookup(f, n, &len);
+            if (len != NOT_LEN)
+                daleel_buf_printf(r->out, "%zu", len);
+            else if (v)
                 emit(r->out, v, n->type == N_RAW);
             break;
-        case N_SECTION:
-            v = lookup(f, n);
-            if (json_is_array(v)) {
+        }
+        case N_SECTION: {
+            size_t len;
+            v = lookup(f, n, &len);
+            if (len != NOT_LEN) {
+                /* "list.length": once, in the same context. */
+                if (len > 0) {
+                    st = render_nodes(r, t, i + 1, n->end, f);
+                    if (st != DALEEL_OK)
+                        return st;
+                }
+            } else if (json_is_array(v)) {
                 size_t k;
                 json_t *e;
                 json_array_foreach(v, k, e) {
@@ -694,15 +717,18 @@ static daleel_status render_nodes(struct render *r, const struct tmpl *t,
             }
             i = n->end - 1;
             break;
-        case N_INVERTED:
-            v = lookup(f, n);
-            if (!v || !truthy(v)) {
+        }
+        case N_INVERTED: {
+            size_t len;
+            v = lookup(f, n, &len);
+            if (len != NOT_LEN ? len == 0 : !v || !truthy(v)) {
                 st = render_nodes(r, t, i + 1, n->end, f);
                 if (st != DALEEL_OK)
                     return st;
             }
             i = n->end - 1;
             break;
+        }
         case N_PARTIAL: {
             const struct tmpl *p = find(r->set, n->s);
             if (!p)

@@ -31,6 +31,10 @@
  * Names are letters, digits, '_' and '-', joined by '.'.  The first part of
  * a dotted name is looked up from the innermost context outwards, the rest
  * inside what it found ({{t.search}} finds "t" in any enclosing context).
+ * "length" after an array is its number of elements, as in mustache.js:
+ * {{#list.length}}<h2>...</h2>{{/list.length}} shows a heading only over a
+ * non-empty list (in the same context, without iterating), and
+ * {{^list.length}} shows the empty state; {{list.length}} prints it.
  *
  * A tag alone on its line (section, inverted section, close, comment or
  * partial, with only spaces or tabs around it) takes its whole line away,

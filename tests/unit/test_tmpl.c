@@ -136,6 +136,19 @@ static void test_sections(void)
         CHECK_STR(render("{{^x}}empty{{/x}}", truthy[i]), "",
                   "inverted hidden for %s", truthy[i]);
     }
+    CHECK_STR(render("{{#l.length}}<ul>{{#l}}<li>{{.}}{{/l}}</ul>{{/l.length}}"
+                     "{{^l.length}}none{{/l.length}} {{l.length}}",
+                     "{\"l\":[\"a\",\"b\"]}"),
+              "<ul><li>a<li>b</ul> 2", "list.length: once over a non-empty list");
+    CHECK_STR(render("{{#l.length}}<ul>{{/l.length}}{{^l.length}}none{{/l.length}}"
+                     " {{l.length}}", "{\"l\":[]}"),
+              "none 0", "list.length of an empty list");
+    CHECK_STR(render("{{#l.length}}{{x}}{{/l.length}}",
+                     "{\"x\":\"out\",\"l\":[{\"x\":\"in\"}]}"),
+              "out", "list.length keeps the outer context");
+    CHECK_STR(render("[{{o.length}}][{{s.length}}][{{m.length}}]{{^m.length}}-{{/m.length}}",
+                     "{\"o\":{\"length\":7},\"s\":\"abc\"}"),
+              "[7][][]-", "length is only special after an array");
     CHECK_STR(render("{{#x}}a{{/x}}{{^x}}b{{/x}}c", "{\"x\":[1,2]}"), "aac",
               "a section and its inverse");
     CHECK_STR(render("{{#x}}{{^y}}-{{/y}}{{y}}{{/x}}",
