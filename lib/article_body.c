@@ -38,6 +38,10 @@ static size_t match_include(const char *p, const char *e)
     const char *q = p;
     if (e - q < 9 || strncasecmp(q, "[!include", 9) != 0)
         return 0;
+    /* Labels and paths are short; a bound keeps a 2 MiB line of
+     * "[!include[" from being scanned to its end for every one. */
+    if (e - p > 2048)
+        e = p + 2048;
     for (q += 9; q < e && *q == ' '; q++)
         ;
     if (q >= e || *q != '[' || !(q = memchr(q, ']', (size_t)(e - q))))
@@ -49,6 +53,24 @@ static size_t match_include(const char *p, const char *e)
     if (q >= e || *q != ']')
         return 0;
     return (size_t)(q + 1 - p);
+}
+
+/* First 'needle' (m bytes) in 'hay' (n bytes), or NULL.  memchr() rather
+ * than memmem() or strstr(): the sanitizers' versions of those check the
+ * whole haystack on every call, which turns a scan into quadratic time. */
+static const char *find(const char *hay, size_t n, const char *needle,
+                        size_t m)
+{
+    const char *end = hay + n;
+    while ((size_t)(end - hay) >= m) {
+        const char *p = memchr(hay, needle[0], (size_t)(end - hay) - m + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, needle, m) == 0)
+            return p;
+        hay = p + 1;
+    }
+    return NULL;
 }
 
 static int all_blank(const char *s, const char *e)
@@ -109,8 +131,15 @@ static void strip_docfx(const char *md, size_t len, daleel_buf *out)
         if (quoted && le - p > 2 && p[0] == '[' && p[1] == '!' &&
             ((p[2] | 0x20) >= 'a' && (p[2] | 0x20) <= 'z')) {
             const char *q = memchr(p, ']', (size_t)(le - p));
-            if (q)
+            if (q) {
                 p = q + 1;
+            } else {
+                /* "> [!NOTE" with its ']' forgotten (it happens in d365):
+                 * the marker word still goes. */
+                for (p += 2; p < le && (((*p | 0x20) >= 'a' &&
+                                         (*p | 0x20) <= 'z') || *p == '-');)
+                    p++;
+            }
         }
         int dropped = 0;
         size_t tick_run = 0;   /* open code span's backtick count, or 0 */
@@ -342,7 +371,7 @@ static void html_text(const char *s, size_t n, daleel_buf *b)
             continue;
         }
         if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
-            const char *e = memmem(s + i + 4, n - i - 4, "-->", 3);
+            const char *e = find(s + i + 4, n - i - 4, "-->", 3);
             i = e ? (size_t)(e - s) + 3 : n;
             continue;
         }
@@ -718,9 +747,11 @@ static daleel_status add_ids(const char *html, const daleel_section *secs,
                              size_t n_secs, daleel_buf *out)
 {
     size_t k = 1;   /* sections[0] has no heading */
-    const char *run = html, *p = html;
-    while ((p = strstr(p, "<h"))) {
-        if (p[2] >= '1' && p[2] <= '6' && p[3] == '>' && k < n_secs) {
+    size_t len = strlen(html);
+    const char *run = html, *p = html, *end = html + len;
+    while ((p = find(p, (size_t)(end - p), "<h", 2))) {
+        if (end - p >= 4 && p[2] >= '1' && p[2] <= '6' && p[3] == '>' &&
+            k < n_secs) {
             daleel_buf_append(out, run, (size_t)(p - run));
             daleel_buf_append(out, p, 3);
             daleel_buf_puts(out, " id=\"");
