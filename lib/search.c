@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@
 /* A whole-query phrase over more words than this is not worth its cost. */
 #define PHRASE_MAX_WORDS 8
 #define MAX_LIMIT 1000
+/* Did you mean: words shorter than this are not corrected. */
+#define SPELL_MIN_CHARS 4
 
 /* ---- Errors -------------------------------------------------------------- */
 
@@ -172,6 +175,24 @@ void dli_qcopy_clear(dli_qcopy *q)
     memset(q, 0, sizeof *q);
 }
 
+size_t dli_prefix_terms(const daleel_term *terms, const daleel_token *t,
+                        const daleel_term **out, size_t max)
+{
+    size_t n = 0;
+    const daleel_term *e = NULL;
+    for (size_t k = 0; k < t->n_terms; k++) {
+        const daleel_term *term = &terms[t->first_term + k];
+        if (term->kind == DALEEL_TERM_PREFIX && n < max)
+            out[n++] = term;
+        else if (term->kind == DALEEL_TERM_EXACT && !e)
+            e = term;
+    }
+    /* An analyzer that gives no prefix terms: the exact form is one. */
+    if (n == 0 && e && max > 0)
+        out[n++] = e;
+    return n;
+}
+
 /* ---- Lists of query nodes ------------------------------------------------ */
 
 /* A list of query nodes being collected for one combining node.  A NULL
@@ -266,10 +287,11 @@ static daleel_query *pair_q(daleel_qop op, daleel_query *a, daleel_query *b)
 /* ---- Building the query -------------------------------------------------- */
 
 /* One element of the top-level AND: a word, a compound, a quoted phrase,
- * or several words a synonym stands for. */
+ * or several words a synonym stands for; tokens first..last. */
 typedef struct {
     daleel_query *q;
-    const char *z;       /* the Z term of a single plain word, else NULL */
+    size_t first, last;
+    int quoted;
 } unit;
 
 typedef struct {
@@ -406,17 +428,7 @@ static daleel_query *word_query(qbuild *b, size_t ti)
             }
             break;
         case DALEEL_TERM_PREFIX:
-            if (is_typing(b, ti) &&
-                dli_utf8_chars(term->text, term->len) >= PREFIX_MIN_CHARS) {
-                ql_push(&parts, scaled(daleel_query_wildcard(term->text,
-                                                             term->len,
-                                                             PREFIX_EXPANSION),
-                                       W_PREFIX));
-                if (dli_matcher_add_prefix(&b->m, term->text, term->len,
-                                           word) != DALEEL_OK)
-                    b->oom = 1;
-            }
-            break;
+            break;  /* below */
         case DALEEL_TERM_CODE:
             break;  /* the compound's query takes it */
         }
@@ -424,6 +436,21 @@ static daleel_query *word_query(qbuild *b, size_t ti)
     daleel_query *syn = ql_take(&alts, DALEEL_Q_SYNONYM, 0, &b->oom);
     if (syn)
         ql_push(&parts, scaled(syn, alt_w));
+    if (is_typing(b, ti)) {
+        const daleel_term *pv[8];
+        size_t np = dli_prefix_terms(b->qa.terms, t, pv, 8);
+        for (size_t k = 0; k < np; k++) {
+            if (dli_utf8_chars(pv[k]->text, pv[k]->len) < PREFIX_MIN_CHARS)
+                continue;
+            ql_push(&parts, scaled(daleel_query_wildcard(pv[k]->text,
+                                                         pv[k]->len,
+                                                         PREFIX_EXPANSION),
+                                   W_PREFIX));
+            if (dli_matcher_add_prefix(&b->m, pv[k]->text, pv[k]->len,
+                                       word) != DALEEL_OK)
+                b->oom = 1;
+        }
+    }
     if (z)
         add_synonyms(b, &parts, z, word);
     return ql_take(&parts, DALEEL_Q_OR, 0, &b->oom);
@@ -482,7 +509,8 @@ static daleel_query *quote_query(qbuild *b, size_t first, size_t last)
     return ql_take(&phrase, DALEEL_Q_PHRASE, 0, &b->oom);
 }
 
-static void add_unit(qbuild *b, daleel_query *q, const char *z)
+static void add_unit(qbuild *b, daleel_query *q, size_t first, size_t last,
+                     int quoted)
 {
     if (!q)
         return;
@@ -493,33 +521,51 @@ static void add_unit(qbuild *b, daleel_query *q, const char *z)
         return;
     }
     b->units = u;
-    b->units[b->n_units].q = q;
-    b->units[b->n_units].z = z;
-    b->n_units++;
+    u = &b->units[b->n_units++];
+    u->q = q;
+    u->first = first;
+    u->last = last;
+    u->quoted = quoted;
 }
 
-/* Writers' synonyms for runs of two or three words ("money back" for
- * "refund"): the run becomes OR(AND(its words), synonym). */
+/* The synonym key of units i..j: the Z terms of their words joined by
+ * one space, as the indexer makes keys from the writers' phrases; 0 when
+ * a unit is quoted (literal) or a word has no stem, or the key would have
+ * fewer than two or more than four words. */
+static int run_key(const qbuild *b, size_t i, size_t j, char *key, size_t cap)
+{
+    size_t len = 0, words = 0;
+    key[0] = '\0';
+    for (size_t u = i; u <= j; u++) {
+        if (b->units[u].quoted)
+            return 0;
+        for (size_t ti = b->units[u].first; ti <= b->units[u].last; ti++) {
+            if (b->word_of[ti] < 0)
+                continue;
+            const daleel_term *z =
+                tok_term(b, &b->qa.tokens[ti], DALEEL_TERM_STEM);
+            if (!z || ++words > 4)
+                return 0;
+            int n = snprintf(key + len, cap - len, "%s%s", len ? " " : "",
+                             z->text);
+            if (n < 0 || (size_t)n >= cap - len)
+                return 0;
+            len += (size_t)n;
+        }
+    }
+    return words >= 2;
+}
+
+/* Writers' synonyms for runs of words ("money back" for "refund",
+ * "two-step verification" for "two-factor authentication"): the units of
+ * the run become one, OR(AND(the units), synonym).  Longest runs first. */
 static void add_phrase_synonyms(qbuild *b)
 {
-    for (size_t i = 0; i < b->n_units; i++) {
-        for (size_t k = 3; k >= 2; k--) {
-            if (i + k > b->n_units)
-                continue;
-            char key[3 * (DALEEL_MAX_TERM + 1)];
-            size_t len = 0;
-            size_t j;
-            for (j = 0; j < k; j++) {
-                const char *z = b->units[i + j].z;
-                if (!z)
-                    break;
-                int n = snprintf(key + len, sizeof key - len, "%s%s",
-                                 j ? " " : "", z);
-                if (n < 0 || (size_t)n >= sizeof key - len)
-                    break;
-                len += (size_t)n;
-            }
-            if (j < k)
+    for (size_t i = 0; i < b->n_units && !b->oom; i++) {
+        size_t jmax = i + 3 < b->n_units ? i + 3 : b->n_units - 1;
+        for (size_t j = jmax + 1; j-- > i;) {
+            char key[4 * (DALEEL_MAX_TERM + 1)];
+            if (!run_key(b, i, j, key, sizeof key))
                 continue;
             qlist syn = {0};
             add_synonyms(b, &syn, key, (unsigned)b->n_words);
@@ -528,19 +574,18 @@ static void add_phrase_synonyms(qbuild *b)
                 continue;
             }
             qlist all = {0};
-            for (j = 0; j < k; j++) {
-                ql_push(&all, b->units[i + j].q);
-                b->units[i + j].q = NULL;
+            for (size_t u = i; u <= j; u++) {
+                ql_push(&all, b->units[u].q);
+                b->units[u].q = NULL;
             }
             daleel_query *a = ql_take(&all, DALEEL_Q_AND, 0, &b->oom);
             if (a)
                 ql_push(&syn, a);
-            daleel_query *q = ql_take(&syn, DALEEL_Q_OR, 0, &b->oom);
-            b->units[i].q = q;
-            b->units[i].z = NULL;
-            memmove(&b->units[i + 1], &b->units[i + k],
-                    (b->n_units - i - k) * sizeof *b->units);
-            b->n_units -= k - 1;
+            b->units[i].q = ql_take(&syn, DALEEL_Q_OR, 0, &b->oom);
+            b->units[i].last = b->units[j].last;
+            memmove(&b->units[i + 1], &b->units[j + 1],
+                    (b->n_units - j - 1) * sizeof *b->units);
+            b->n_units -= j - i;
             break;
         }
     }
@@ -556,6 +601,41 @@ static daleel_lang query_lang(const dli_qcopy *qa)
     if (qa->lang != DALEEL_LANG_NONE)
         return qa->lang;
     return qa->n_tokens ? DALEEL_LANG_EN : DALEEL_LANG_NONE;
+}
+
+/* A quote that is never closed is the reader still typing, or a stray
+ * character: its words are searched as words, not as a phrase that would
+ * find nothing.  The analyzer opens and closes quotes on the same
+ * characters counted here. */
+static void unclosed_quote(dli_qcopy *qa, const char *q, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)q[i];
+        if (c == '"')
+            n++;
+        else if (c == 0xC2 && i + 1 < len &&
+                 ((unsigned char)q[i + 1] == 0xAB || (unsigned char)q[i + 1] == 0xBB))
+            n++;
+        else if (c == 0xE2 && i + 2 < len && (unsigned char)q[i + 1] == 0x80 &&
+                 (unsigned char)q[i + 2] >= 0x9C && (unsigned char)q[i + 2] <= 0x9E)
+            n++;
+    }
+    if (n % 2 == 0 || qa->n_tokens == 0)
+        return;
+    unsigned last = qa->tokens[qa->n_tokens - 1].quote;
+    if (!last)
+        return;
+    int content = 0;
+    for (size_t i = 0; i < qa->n_tokens; i++)
+        content |= !qa->tokens[i].stop;
+    for (size_t i = 0; i < qa->n_tokens; i++) {
+        daleel_token *t = &qa->tokens[i];
+        if (t->quote == last) {
+            t->quote = 0;
+            t->dropped = t->stop && content;
+        }
+    }
 }
 
 /* Analyze the query and build its units.  The analyzer's result is
@@ -576,6 +656,7 @@ static daleel_status qb_build(qbuild *b, daleel_searcher *s,
     st = dli_qcopy_make(a, &b->qa);
     if (st != DALEEL_OK)
         return dli_search_err(s, st, "out of memory");
+    unclosed_quote(&b->qa, q ? q : "", q ? q_len : 0);
     b->lang = query_lang(&b->qa);
     if (b->qa.n_tokens) {
         b->word_of = malloc(b->qa.n_tokens * sizeof *b->word_of);
@@ -603,7 +684,7 @@ static daleel_status qb_build(qbuild *b, daleel_searcher *s,
             while (last + 1 < n && b->qa.tokens[last + 1].quote == t->quote)
                 last++;
             if (b->word_of[i] >= 0)
-                add_unit(b, quote_query(b, i, last), NULL);
+                add_unit(b, quote_query(b, i, last), i, last, 1);
         } else if (t->compound) {
             while (last + 1 < n &&
                    b->qa.tokens[last + 1].compound == t->compound &&
@@ -613,10 +694,9 @@ static daleel_status qb_build(qbuild *b, daleel_searcher *s,
             for (size_t j = i; j <= last; j++)
                 used |= b->word_of[j] >= 0;
             if (used)
-                add_unit(b, compound_query(b, i, last), NULL);
+                add_unit(b, compound_query(b, i, last), i, last, 0);
         } else if (b->word_of[i] >= 0) {
-            const daleel_term *z = tok_term(b, t, DALEEL_TERM_STEM);
-            add_unit(b, word_query(b, i), z ? z->text : NULL);
+            add_unit(b, word_query(b, i), i, i, 0);
         }
         i = last;
         if (b->oom)
@@ -640,7 +720,13 @@ static daleel_status qb_build(qbuild *b, daleel_searcher *s,
         last_pos = t->pos;
         ql_push(&ph, term_q(e->text, t->pos, 1.0));
     }
-    if (ph.n >= 2 && ph.n <= PHRASE_MAX_WORDS && b->n_units >= 2) {
+    /* One compound or quoted phrase has its own phrase already. */
+    int single = b->n_units == 1 &&
+                 (b->units[0].quoted ||
+                  (b->qa.tokens[b->units[0].first].compound != 0 &&
+                   b->qa.tokens[b->units[0].first].compound ==
+                       b->qa.tokens[b->units[0].last].compound));
+    if (ph.n >= 2 && ph.n <= PHRASE_MAX_WORDS && !single) {
         unsigned window = last_pos - first_pos + 1;
         if (window < ph.n)
             window = (unsigned)ph.n;
@@ -735,16 +821,77 @@ static int word_unknown(qbuild *b, size_t ti)
     }
     if (!e)
         return 0;
+    const daleel_term *z = tok_term(b, t, DALEEL_TERM_STEM);
+    if (z) {
+        /* A word the writers gave synonyms for is known. */
+        char **syn = NULL;
+        size_t n = 0;
+        if (daleel_index_synonyms(b->s->idx, z->text, &syn, &n) == DALEEL_OK)
+            daleel_strv_free(syn, n);
+        if (n)
+            return 0;
+    }
     if (is_typing(b, ti)) {
-        for (size_t k = 0; k < t->n_terms; k++) {
-            const daleel_term *term = &b->qa.terms[t->first_term + k];
-            if (term->kind == DALEEL_TERM_PREFIX &&
-                dli_utf8_chars(term->text, term->len) >= PREFIX_MIN_CHARS &&
-                has_completion(b, term->text))
+        const daleel_term *pv[8];
+        size_t np = dli_prefix_terms(b->qa.terms, t, pv, 8);
+        for (size_t k = 0; k < np; k++)
+            if (dli_utf8_chars(pv[k]->text, pv[k]->len) >= PREFIX_MIN_CHARS &&
+                has_completion(b, pv[k]->text))
                 return 0;
-        }
     }
     return 1;
+}
+
+/* Code points of UTF-8 's' into 'out' (at most 'max'); the count. */
+static size_t decode(const char *s, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n < max) {
+        uint32_t c = *p++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more ? 0x3Fu >> more : 0x7Fu;
+        for (; more && (*p & 0xC0) == 0x80; more--)
+            c = (c << 6) | (*p++ & 0x3Fu);
+        out[n++] = c;
+    }
+    return n;
+}
+
+/* Levenshtein distance between two words, by code points. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    uint32_t x[DALEEL_MAX_TERM], y[DALEEL_MAX_TERM];
+    size_t row[DALEEL_MAX_TERM + 1];
+    size_t n = decode(a, x, DALEEL_MAX_TERM), m = decode(b, y, DALEEL_MAX_TERM);
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (x[i - 1] != y[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+/* Is 'fix' a believable correction of 'word'?  Xapian allows two edits
+ * whatever the length, which turns zip into tip and cat into car: short
+ * words are left alone and words of up to five letters get one edit. */
+static int plausible_fix(const char *word, const char *fix)
+{
+    size_t chars = dli_utf8_chars(word, strlen(word));
+    if (chars < SPELL_MIN_CHARS)
+        return 0;
+    return edit_distance(word, fix) <= (chars <= 5 ? 1u : 2u);
 }
 
 /* Write 'len' bytes of the query as typed; a NUL (bad input) becomes a
@@ -771,8 +918,13 @@ static char *corrected_query(qbuild *b, const char *q, size_t q_len)
             continue;
         const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
         char *fix = NULL;
-        if (daleel_index_spell(b->s->idx, e->text, &fix) != DALEEL_OK || !fix)
+        if (dli_utf8_chars(e->text, e->len) < SPELL_MIN_CHARS ||
+            daleel_index_spell(b->s->idx, e->text, &fix) != DALEEL_OK || !fix)
             continue;
+        if (!plausible_fix(e->text, fix)) {
+            free(fix);
+            continue;
+        }
         put_text(f, q + done, t->start - done);
         fputs(fix, f);
         done = t->end;
@@ -963,10 +1115,11 @@ daleel_status daleel_search(daleel_searcher *s, const daleel_search_opts *o,
     if (!r)
         return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
     daleel_status st = search_text(s, o, o->q, o->q_len, r);
-    if (st == DALEEL_OK && r->n_hits == 0 && r->total == 0 &&
-        r->did_you_mean && !o->no_correct) {
-        /* Nothing for the query as typed: show what the corrected one
-         * finds, and say so. */
+    if (st == DALEEL_OK && r->total < FALLBACK_MIN && r->did_you_mean &&
+        !o->no_correct) {
+        /* A word of the query matches nothing, and the query finds little
+         * or nothing: when the corrected query finds more, show that, and
+         * say so (the reader typed "refnd" or "pasword reset"). */
         daleel_search_opts o2 = *o;
         o2.q = r->did_you_mean;
         o2.q_len = strlen(r->did_you_mean);
@@ -976,7 +1129,7 @@ daleel_status daleel_search(daleel_searcher *s, const daleel_search_opts *o,
             st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
         } else {
             st = search_text(s, &o2, o2.q, o2.q_len, r2);
-            if (st == DALEEL_OK && r2->total > 0) {
+            if (st == DALEEL_OK && r2->total > r->total) {
                 free(r2->did_you_mean);
                 r2->did_you_mean = r->did_you_mean;
                 r->did_you_mean = NULL;

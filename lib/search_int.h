@@ -41,6 +41,11 @@ typedef struct {
 daleel_status dli_qcopy_make(const daleel_analysis *a, dli_qcopy *out);
 void dli_qcopy_clear(dli_qcopy *q);
 
+/* The as-you-type prefixes of token 't' (its PREFIX terms, or its exact
+ * term when the analyzer gave none), at most 'max' into 'out'. */
+size_t dli_prefix_terms(const daleel_term *terms, const daleel_token *t,
+                        const daleel_term **out, size_t max);
+
 /* The query words a snippet looks for.  A "word" is one token of the
  * query that the search uses (not dropped); a text token matches word w
  * when one of its E, Z, XA or XC terms is one of w's terms (or a synonym

@@ -71,20 +71,26 @@ static daleel_query *suggest_word(const daleel_analysis *a,
     int oom = 0;
     for (size_t k = 0; k < t->n_terms && n < 8; k++) {
         const daleel_term *term = &a->terms[t->first_term + k];
-        daleel_query *q = NULL;
-        if (term->kind == DALEEL_TERM_EXACT || term->kind == DALEEL_TERM_STEM) {
-            q = term_of(DALEEL_PREFIX_TITLE, term->text);
-        } else if (term->kind == DALEEL_TERM_PREFIX && typing &&
-                   dli_utf8_chars(term->text, term->len) >= 2) {
-            char p[DALEEL_MAX_TERM + 8];
-            int len = snprintf(p, sizeof p, "%s%s", DALEEL_PREFIX_TITLE,
-                               term->text);
-            if (len < 0 || (size_t)len >= sizeof p)
-                continue;
-            q = daleel_query_wildcard(p, (size_t)len, SUGGEST_EXPANSION);
-        } else {
+        if (term->kind != DALEEL_TERM_EXACT && term->kind != DALEEL_TERM_STEM)
             continue;
-        }
+        daleel_query *q = term_of(DALEEL_PREFIX_TITLE, term->text);
+        if (!q)
+            oom = 1;
+        else
+            v[n++] = q;
+    }
+    const daleel_term *pv[4];
+    size_t np = typing ? dli_prefix_terms(a->terms, t, pv, 4) : 0;
+    for (size_t k = 0; k < np && n < 8; k++) {
+        if (dli_utf8_chars(pv[k]->text, pv[k]->len) < 2)
+            continue;
+        char p[DALEEL_MAX_TERM + 8];
+        int len = snprintf(p, sizeof p, "%s%s", DALEEL_PREFIX_TITLE,
+                           pv[k]->text);
+        if (len < 0 || (size_t)len >= sizeof p)
+            continue;
+        daleel_query *q = daleel_query_wildcard(p, (size_t)len,
+                                                SUGGEST_EXPANSION);
         if (!q)
             oom = 1;
         else
