@@ -54,10 +54,25 @@ typedef struct {
     size_t start, end;  /* byte range in the input */
 } item;
 
-/* A sorted set of NUL-terminated words. */
+/* A stem cache: direct-mapped, fixed size, allocated with the analyzer.
+ * Words follow Zipf's law, so a few thousand slots catch most of them;
+ * libstemmer costs half the time of an Arabic text without it (an Arabic
+ * word is stemmed up to four times, for Z and the alternatives). */
+enum { CACHE_SLOTS = 8192, CACHE_WORD = 46 };  /* 8192 * 100 bytes */
 typedef struct {
-    char **w;
-    size_t n;
+    uint32_t hash;
+    uint8_t klen, vlen;     /* klen 0: empty slot */
+    char key[CACHE_WORD];   /* longer words (23 Arabic letters) are not */
+    char val[CACHE_WORD];   /* cached */
+} cache_entry;
+
+/* A set of words: open addressing over a power-of-two table, so a lookup
+ * costs one hash and usually one memcmp (a sorted array cost a tenth of
+ * the time of an English text in strcmp). */
+typedef struct {
+    char **w;           /* slots: NULL or a NUL-terminated word */
+    uint8_t *len;       /* its length */
+    size_t mask;
 } wordset;
 
 struct daleel_analyzer {
@@ -97,6 +112,7 @@ struct daleel_analyzer {
     daleel_analysis res;
 
     wordset stop_ar, question_ar, stop_en, question_en;
+    cache_entry *cache_ar, *cache_en;
 };
 
 /* ---- UTF-8 ---- */
@@ -275,6 +291,8 @@ static int classify(uint32_t c)
             return C_WL;
         return c >= '0' && c <= '9' ? C_WD : C_SEP;
     }
+    if ((c >= 0x0621 && c <= 0x063A) || (c >= 0x0641 && c <= 0x064A))
+        return C_AL;
     if (c >= 0x0600 && c <= 0x08FF) {
         if (is_ar_letter(c))
             return C_AL;
@@ -296,7 +314,8 @@ static int classify(uint32_t c)
     }
 }
 
-static void push(daleel_analyzer *an, uint32_t cp, size_t start, size_t end)
+static inline void push(daleel_analyzer *an, uint32_t cp, size_t start,
+                        size_t end)
 {
     assert(an->q_n < RING);
     item *it = &an->q[(an->q_head + an->q_n) % RING];
@@ -379,13 +398,28 @@ static int fill(daleel_analyzer *an, size_t want)
             continue;
         }
         size_t start = an->i;
-        uint32_t cp = decode(an->s, an->len, &an->i);
-        int32_t m = premap(cp);
-        if (m < 0)
-            continue;
-        /* ASCII and the basic Arabic letters have no decomposition. */
+        int32_t m = an->s[start];
+        if (m < 0x80) {
+            an->i++;
+        } else {
+            m = premap(decode(an->s, an->len, &an->i));
+            if (m < 0)
+                continue;
+        }
+        /* ASCII and the basic Arabic letters have no decomposition and
+         * start a segment: the pending one is complete. */
         if (m < 0x80 || (m >= 0x0621 && m <= 0x064A && m != 0x0640)) {
-            seg_add(an, m, start, an->i);
+            if (an->seg_n == 1) {
+                push(an, (uint32_t)an->seg[0], an->seg_start[0],
+                     an->seg_end[0]);
+                an->seg_n = 0;
+            } else if (an->seg_n) {
+                seg_flush(an);
+            }
+            an->seg[0] = m;
+            an->seg_start[0] = start;
+            an->seg_end[0] = an->i;
+            an->seg_n = 1;
             continue;
         }
         utf8proc_int32_t d[SEG_CAP];
@@ -404,14 +438,14 @@ static int fill(daleel_analyzer *an, size_t want)
 
 /* The k-th next normalized character, or NULL at the end.  The pointer
  * stays valid until the character is consumed. */
-static const item *peek(daleel_analyzer *an, size_t k)
+static inline const item *peek(daleel_analyzer *an, size_t k)
 {
-    if (!fill(an, k + 1))
+    if (an->q_n <= k && !fill(an, k + 1))
         return NULL;
     return &an->q[(an->q_head + k) % RING];
 }
 
-static void advance(daleel_analyzer *an)
+static inline void advance(daleel_analyzer *an)
 {
     assert(an->q_n > 0);
     const item *it = &an->q[an->q_head];
@@ -484,7 +518,7 @@ static const char *term_text(const daleel_analyzer *an, size_t k)
 }
 
 /* Add prefix+text as a term of the last token, unless it is too long or
- * that token already has it. */
+ * that token already has the same term of the same kind. */
 static void add_term(daleel_analyzer *an, daleel_term_kind kind,
                      const char *prefix, const char *text, size_t len,
                      double weight)
@@ -495,7 +529,8 @@ static void add_term(daleel_analyzer *an, daleel_term_kind kind,
     daleel_token *t = &an->tokens[an->n_tokens - 1];
     for (size_t k = t->first_term; k < an->n_terms; k++) {
         const char *o = term_text(an, k);
-        if (an->terms[k].len == pl + len && memcmp(o, prefix, pl) == 0 &&
+        if (an->terms[k].kind == kind && an->terms[k].len == pl + len &&
+            memcmp(o, prefix, pl) == 0 &&
             memcmp(o + pl, text, len) == 0)
             return;
     }
@@ -524,23 +559,63 @@ static void add_term(daleel_analyzer *an, daleel_term_kind kind,
 
 /* ---- Word sets ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+static uint32_t fnv1a(const char *s, size_t n);
 
-static int ws_has(const wordset *ws, const char *w)
+static int ws_has(const wordset *ws, const char *w, size_t n)
 {
-    return bsearch(&w, ws->w, ws->n, sizeof *ws->w, cmp_str) != NULL;
+    for (size_t k = fnv1a(w, n) & ws->mask;; k = (k + 1) & ws->mask) {
+        if (!ws->w[k])
+            return 0;
+        if (ws->len[k] == n && memcmp(ws->w[k], w, n) == 0)
+            return 1;
+    }
 }
 
 static void ws_free(wordset *ws)
 {
-    for (size_t k = 0; k < ws->n; k++)
-        free(ws->w[k]);
+    if (ws->w)
+        for (size_t k = 0; k <= ws->mask; k++)
+            free(ws->w[k]);
     free(ws->w);
+    free(ws->len);
     ws->w = NULL;
-    ws->n = 0;
+    ws->len = NULL;
+}
+
+/* ---- Stem cache ---- */
+
+static uint32_t fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ (unsigned char)s[k]) * 16777619u;
+    return h;
+}
+
+/* The cached value for key, copied NUL-terminated to 'out' (TERM_BUF
+ * bytes); returns its length, or -1 when it is not cached. */
+static long cache_get(const cache_entry *c, uint32_t h, const char *key,
+                      size_t klen, char *out)
+{
+    const cache_entry *e = &c[h % CACHE_SLOTS];
+    if (e->klen != klen || e->hash != h || memcmp(e->key, key, klen) != 0)
+        return -1;
+    memcpy(out, e->val, e->vlen);
+    out[e->vlen] = '\0';
+    return e->vlen;
+}
+
+static void cache_put(cache_entry *c, uint32_t h, const char *key,
+                      size_t klen, const char *val, size_t vlen)
+{
+    if (klen == 0 || klen > CACHE_WORD || vlen > CACHE_WORD)
+        return;
+    cache_entry *e = &c[h % CACHE_SLOTS];
+    e->hash = h;
+    e->klen = (uint8_t)klen;
+    e->vlen = (uint8_t)vlen;
+    memcpy(e->key, key, klen);
+    memcpy(e->val, val, vlen);
 }
 
 /* ---- Arabic (ANALYSIS.md 1.6, 2, 3) ---- */
@@ -636,22 +711,29 @@ static int article_initial(const uint32_t *s, size_t n)
 static size_t stem_ar(daleel_analyzer *an, const uint32_t *s, size_t n,
                       char *out)
 {
-    const uint32_t *p = s;
-    size_t m = n;
+    char in[4 * (MAX_LETTERS + 2) + 1];
+    size_t il = encode_ar(in, s, n, 0);
+    uint32_t h = fnv1a(in, il);
+    long cached = cache_get(an->cache_ar, h, in, il, out);
+    if (cached >= 0)
+        return (size_t)cached;
+    /* R1 drops the first letter and R2 the last two, so Snowball's input
+     * is a piece of 'in'. */
+    size_t from = 0, to = il, m = n;
     /* R1: Snowball strips a conjunction or an article but not both. */
-    if (m >= 6 && (p[0] == AR_WAW || p[0] == AR_FEH) &&
-        has_article(p + 1, m - 1)) {
-        p++;
+    if (m >= 6 && (s[0] == AR_WAW || s[0] == AR_FEH) &&
+        has_article(s + 1, m - 1)) {
+        from = u8len(s[0]);
+        s++;
         m--;
     }
     /* R2: Snowball strips ات only from definite nouns. */
-    if (!has_article(p, m) && m >= 5 && p[m - 2] == AR_ALEF &&
-        p[m - 1] == AR_TEH)
-        m -= 2;
-    char in[4 * MAX_LETTERS + 16];
-    size_t il = encode_ar(in, p, m, 0);
-    const sb_symbol *r = sb_stemmer_stem(an->ar, (const sb_symbol *)in,
-                                         (int)il);
+    if (!has_article(s, m) && m >= 5 && s[m - 2] == AR_ALEF &&
+        s[m - 1] == AR_TEH)
+        to -= u8len(AR_ALEF) + u8len(AR_TEH);
+    const sb_symbol *r = sb_stemmer_stem(an->ar,
+                                         (const sb_symbol *)in + from,
+                                         (int)(to - from));
     size_t rl = r ? (size_t)sb_stemmer_length(an->ar) : 0;
     if (!r)
         an->oom = 1;
@@ -662,9 +744,17 @@ static size_t stem_ar(daleel_analyzer *an, const uint32_t *s, size_t n,
         len += encode(out + len, fold_post(c));
         letters++;
     }
-    if (letters <= 1 || k < rl)
-        return encode_ar(out, s, n, 1);
+    if (letters <= 1 || k < rl) {
+        /* The exact form of the whole input: fold_post of 'in'. */
+        len = 0;
+        for (size_t j = 0; j < il;) {
+            uint32_t c = decode((const unsigned char *)in, il, &j);
+            len += encode(out + len, fold_post(c));
+        }
+    }
     out[len] = '\0';
+    if (r)
+        cache_put(an->cache_ar, h, in, il, out, len);
     return len;
 }
 
@@ -712,9 +802,9 @@ static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
     add_term(an, DALEEL_TERM_EXACT, "", e, el, 1.0);
     /* Stopwords: the normalized Savoy list, single letters (و ف ب ل ك
      * written apart, لـ before a Latin word) and a bare ال (الـgit). */
-    int stop = n == 1 || ws_has(&an->stop_ar, e) ||
+    int stop = n == 1 || ws_has(&an->stop_ar, e, el) ||
                (n == 2 && s[0] == AR_ALEF && s[1] == AR_LAM) ||
-               (query && ws_has(&an->question_ar, e));
+               (query && ws_has(&an->question_ar, e, el));
     t = &an->tokens[an->n_tokens - 1];
     t->stop = stop;
     if (stop)
@@ -828,10 +918,8 @@ static void emit_w(daleel_analyzer *an, const char *w, size_t wl,
         return;
     add_term(an, DALEEL_TERM_EXACT, "", w, wl, 1.0);
     char buf[TERM_BUF];
-    memcpy(buf, w, wl);
-    buf[wl] = '\0';
-    int stop = ws_has(&an->stop_en, buf) ||
-               (query && ws_has(&an->question_en, buf));
+    int stop = ws_has(&an->stop_en, w, wl) ||
+               (query && ws_has(&an->question_en, w, wl));
     t = &an->tokens[an->n_tokens - 1];
     t->stop = stop;
     /* Numbers and words with digits are matched exactly; Porter2 would
@@ -842,6 +930,13 @@ static void emit_w(daleel_analyzer *an, const char *w, size_t wl,
         add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, w, wl, 1.0);
         return;
     }
+    uint32_t h = fnv1a(w, wl);
+    long cached = cache_get(an->cache_en, h, w, wl, buf);
+    if (cached >= 0) {
+        add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, buf,
+                 (size_t)cached, 1.0);
+        return;
+    }
     const sb_symbol *r = sb_stemmer_stem(an->en, (const sb_symbol *)w,
                                          (int)wl);
     if (!r) {
@@ -849,11 +944,11 @@ static void emit_w(daleel_analyzer *an, const char *w, size_t wl,
         return;
     }
     size_t rl = (size_t)sb_stemmer_length(an->en);
-    if (rl == 0)
-        add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, w, wl, 1.0);
-    else
-        add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, (const char *)r,
-                 rl, 1.0);
+    const char *z = rl ? (const char *)r : w;
+    if (!rl)
+        rl = wl;
+    cache_put(an->cache_en, h, w, wl, z, rl);
+    add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, z, rl, 1.0);
 }
 
 /* A word, or a code compound `[-|--]part ([.-_/]part)* [+|++|#]`: every
@@ -1023,38 +1118,45 @@ static void finish_query(daleel_analyzer *an)
 
 /* ---- Public API ---- */
 
+/* Fill 'ws' with the n words of 'raw'; Arabic words are normalized with
+ * the exact-term fold first, so أن and ان, إلى and الى meet.  Returns 0
+ * when out of memory. */
 static int build_set(wordset *ws, const char *const *raw, size_t n, int ar)
 {
-    ws->w = calloc(n, sizeof *ws->w);
-    if (!ws->w)
+    size_t size = 16;
+    while (size < 4 * n)
+        size *= 2;
+    ws->mask = size - 1;
+    ws->w = calloc(size, sizeof *ws->w);
+    ws->len = calloc(size, 1);
+    if (!ws->w || !ws->len)
         return 0;
     for (size_t k = 0; k < n; k++) {
-        size_t rl = strlen(raw[k]);
+        size_t rl = strlen(raw[k]), len = 0;
         char *w = malloc(rl + 1);
         if (!w)
             return 0;
         if (ar) {
-            /* The exact-term fold, so أن and ان, إلى and الى meet. */
-            size_t i = 0, len = 0;
+            size_t i = 0;
             while (i < rl) {
                 uint32_t c = decode((const unsigned char *)raw[k], rl, &i);
                 len += encode(w + len, fold_post(fold_pre(c)));
             }
-            w[len] = '\0';
         } else {
-            memcpy(w, raw[k], rl + 1);
+            memcpy(w, raw[k], rl);
+            len = rl;
         }
-        ws->w[ws->n++] = w;
+        w[len] = '\0';
+        if (len > UINT8_MAX || ws_has(ws, w, len)) {
+            free(w);
+            continue;
+        }
+        size_t slot = fnv1a(w, len) & ws->mask;
+        while (ws->w[slot])
+            slot = (slot + 1) & ws->mask;
+        ws->w[slot] = w;
+        ws->len[slot] = (uint8_t)len;
     }
-    qsort(ws->w, ws->n, sizeof *ws->w, cmp_str);
-    size_t u = 0;
-    for (size_t k = 0; k < ws->n; k++) {
-        if (u && strcmp(ws->w[u - 1], ws->w[k]) == 0)
-            free(ws->w[k]);
-        else
-            ws->w[u++] = ws->w[k];
-    }
-    ws->n = u;
     return 1;
 }
 
@@ -1065,7 +1167,9 @@ daleel_analyzer *daleel_analyzer_new(void)
         return NULL;
     an->ar = sb_stemmer_new("arabic", "UTF_8");
     an->en = sb_stemmer_new("english", "UTF_8");
-    if (!an->ar || !an->en ||
+    an->cache_ar = calloc(CACHE_SLOTS, sizeof *an->cache_ar);
+    an->cache_en = calloc(CACHE_SLOTS, sizeof *an->cache_en);
+    if (!an->ar || !an->en || !an->cache_ar || !an->cache_en ||
         !build_set(&an->stop_ar, dli_stop_ar, dli_n_stop_ar, 1) ||
         !build_set(&an->question_ar, dli_question_ar, dli_n_question_ar, 1) ||
         !build_set(&an->stop_en, dli_stop_en, dli_n_stop_en, 0) ||
@@ -1090,6 +1194,8 @@ void daleel_analyzer_free(daleel_analyzer *an)
     free(an->terms);
     free(an->term_off);
     free(an->pool);
+    free(an->cache_ar);
+    free(an->cache_en);
     free(an);
 }
 

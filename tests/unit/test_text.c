@@ -650,6 +650,12 @@ static void test_lang(void)
                     "node.js و package.json و git-rebase";
     CHECK_INT(daleel_guess_lang(s, strlen(s)), DALEEL_LANG_AR,
               "lang: code spans and compounds ignored");
+    s = "ثبّت git-commit node.js c++ --recursive";
+    CHECK_INT(daleel_guess_lang(s, strlen(s)), DALEEL_LANG_AR,
+              "lang: the Latin letters of code compounds do not count");
+    s = "ثبّت git commit node js";
+    CHECK_INT(daleel_guess_lang(s, strlen(s)), DALEEL_LANG_EN,
+              "lang: the same Latin words as prose count");
     s = "Run `كود عربي طويل جدا جدا جدا` now";
     CHECK_INT(daleel_guess_lang(s, strlen(s)), DALEEL_LANG_EN,
               "lang: Arabic inside code ignored");
