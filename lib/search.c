@@ -27,7 +27,8 @@
 #define W_SYNONYM 0.8    /* a writer's synonym stands in for the word */
 #define W_PREFIX 0.8     /* completions of the word being typed */
 #define W_PHRASE 1.0     /* the whole query as a phrase, as a boost */
-#define W_ALL_WORDS 1.0  /* in the any-word fallback, docs with all words */
+#define W_DROPPED 0.3    /* dropped question/stop words, as a boost */
+#define W_ALL_WORDS 0.5  /* in the any-word fallback, docs with all words */
 
 /* "All words" falls back to "any word" below this many matches. */
 #define FALLBACK_MIN 10
@@ -304,6 +305,7 @@ typedef struct {
     unit *units;
     size_t n_units;
     daleel_query *phrase;
+    daleel_query *dropped;
     daleel_lang lang;
     int oom;
     daleel_status err;   /* an index error, set once */
@@ -318,6 +320,7 @@ static void qb_clear(qbuild *b)
         daleel_query_free(b->units[i].q);
     free(b->units);
     daleel_query_free(b->phrase);
+    daleel_query_free(b->dropped);
     memset(b, 0, sizeof *b);
 }
 
@@ -338,6 +341,17 @@ static void qb_match(qbuild *b, const char *text, unsigned word)
         b->oom = 1;
 }
 
+/* The title/heading copy of 'term' ("S" + term), when the index has it. */
+static void add_title(qbuild *b, qlist *parts, const char *term, unsigned pos)
+{
+    char st[DALEEL_MAX_TERM + 8];
+    int n = snprintf(st, sizeof st, "%s%s", DALEEL_PREFIX_TITLE, term);
+    if (n < 0 || (size_t)n >= sizeof st)
+        return;
+    if (daleel_index_termfreq(b->s->idx, st) > 0)
+        ql_push(parts, term_q(st, pos, W_TITLE));
+}
+
 /* OR into 'parts' the synonyms the writers gave for 'key' (a Z term, or
  * several joined by one space): each is a space-joined list of Z terms,
  * all of which must match. */
@@ -356,7 +370,13 @@ static void add_synonyms(qbuild *b, qlist *parts, const char *key,
         char *save = NULL;
         for (char *t = strtok_r(syn[i], " ", &save); t;
              t = strtok_r(NULL, " ", &save)) {
-            ql_push(&all, term_q(t, 0, 1.0));
+            /* Like a word typed: a title with the synonym weighs more. */
+            qlist one = {0};
+            ql_push(&one, term_q(t, 0, 1.0));
+            add_title(b, &one, t, 0);
+            daleel_query *q = ql_take(&one, DALEEL_Q_OR, 0, &b->oom);
+            if (q)
+                ql_push(&all, q);
             qb_match(b, t, word);
         }
         daleel_query *q = ql_take(&all, DALEEL_Q_AND, 0, &b->oom);
@@ -367,17 +387,6 @@ static void add_synonyms(qbuild *b, qlist *parts, const char *key,
     daleel_query *q = ql_take(&alts, DALEEL_Q_OR, 0, &b->oom);
     if (q)
         ql_push(parts, scaled(q, W_SYNONYM));
-}
-
-/* The title/heading copy of 'term' ("S" + term), when the index has it. */
-static void add_title(qbuild *b, qlist *parts, const char *term, unsigned pos)
-{
-    char st[DALEEL_MAX_TERM + 8];
-    int n = snprintf(st, sizeof st, "%s%s", DALEEL_PREFIX_TITLE, term);
-    if (n < 0 || (size_t)n >= sizeof st)
-        return;
-    if (daleel_index_termfreq(b->s->idx, st) > 0)
-        ql_push(parts, term_q(st, pos, W_TITLE));
 }
 
 /* Does any term start with 'prefix'?  (Only asked for words that match
@@ -445,7 +454,7 @@ static daleel_query *word_query(qbuild *b, size_t ti)
             ql_push(&parts, scaled(daleel_query_wildcard(pv[k]->text,
                                                          pv[k]->len,
                                                          PREFIX_EXPANSION),
-                                   W_PREFIX));
+                                   W_PREFIX * pv[k]->weight));
             if (dli_matcher_add_prefix(&b->m, pv[k]->text, pv[k]->len,
                                        word) != DALEEL_OK)
                 b->oom = 1;
@@ -735,6 +744,17 @@ static daleel_status qb_build(qbuild *b, daleel_searcher *s,
     } else {
         ql_clear(&ph);
     }
+    /* The dropped question and stop words still tell something ("where
+     * is my order" is about tracking): they may raise a document a little,
+     * never make it match. */
+    qlist dr = {0};
+    for (size_t i = 0; i < n && !b->oom && W_DROPPED > 0; i++) {
+        const daleel_token *t = &b->qa.tokens[i];
+        const daleel_term *e = tok_term(b, t, DALEEL_TERM_EXACT);
+        if (t->dropped && e && dr.n < 8)
+            ql_push(&dr, term_q(e->text, t->pos, 1.0));
+    }
+    b->dropped = scaled(ql_take(&dr, DALEEL_Q_OR, 0, &b->oom), W_DROPPED);
     if (b->oom)
         return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
     return DALEEL_OK;
@@ -762,6 +782,8 @@ static daleel_query *full_query(qbuild *b, daleel_qop op, int all_boost)
                    scaled(units_q(b, DALEEL_Q_AND), W_ALL_WORDS));
     if (q && b->phrase)
         q = pair_q(DALEEL_Q_AND_MAYBE, q, daleel_query_copy(b->phrase));
+    if (q && b->dropped)
+        q = pair_q(DALEEL_Q_AND_MAYBE, q, daleel_query_copy(b->dropped));
     if (q && !b->o->internal) {
         /* AND_NOT rather than a filter on XUpublic, so an article indexed
          * without an audience term still shows. */
@@ -858,40 +880,44 @@ static size_t decode(const char *s, uint32_t *out, size_t max)
     return n;
 }
 
-/* Levenshtein distance between two words, by code points. */
+/* Damerau-Levenshtein distance (optimal string alignment) between two
+ * words, by code points: a swap of two neighbours is one edit, since
+ * "passwrod" is one slip of the fingers, not two. */
 static size_t edit_distance(const char *a, const char *b)
 {
     uint32_t x[DALEEL_MAX_TERM], y[DALEEL_MAX_TERM];
-    size_t row[DALEEL_MAX_TERM + 1];
+    size_t d[3][DALEEL_MAX_TERM + 1];   /* rows i-2, i-1, i */
     size_t n = decode(a, x, DALEEL_MAX_TERM), m = decode(b, y, DALEEL_MAX_TERM);
     for (size_t j = 0; j <= m; j++)
-        row[j] = j;
+        d[1][j] = j;
     for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        size_t *cur = d[(i + 1) % 3], *prev = d[i % 3], *prev2 = d[(i + 2) % 3];
+        cur[0] = i;
         for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t best = diag + (x[i - 1] != y[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = prev[j - 1] + (x[i - 1] != y[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
         }
     }
-    return row[m];
+    return d[(n + 1) % 3][m];
 }
 
 /* Is 'fix' a believable correction of 'word'?  Xapian allows two edits
- * whatever the length, which turns zip into tip and cat into car: short
- * words are left alone and words of up to five letters get one edit. */
+ * whatever the length, which turns zip into tip, and in Arabic, where
+ * words are short and dense, مرفوضه (refused) into محفوظه (saved): short
+ * words are left alone, and words under eight letters get one edit. */
 static int plausible_fix(const char *word, const char *fix)
 {
     size_t chars = dli_utf8_chars(word, strlen(word));
     if (chars < SPELL_MIN_CHARS)
         return 0;
-    return edit_distance(word, fix) <= (chars <= 5 ? 1u : 2u);
+    return edit_distance(word, fix) <= (chars < 8 ? 1u : 2u);
 }
 
 /* Write 'len' bytes of the query as typed; a NUL (bad input) becomes a
@@ -1115,11 +1141,11 @@ daleel_status daleel_search(daleel_searcher *s, const daleel_search_opts *o,
     if (!r)
         return dli_search_err(s, DALEEL_ENOMEM, "out of memory");
     daleel_status st = search_text(s, o, o->q, o->q_len, r);
-    if (st == DALEEL_OK && r->total < FALLBACK_MIN && r->did_you_mean &&
-        !o->no_correct) {
-        /* A word of the query matches nothing, and the query finds little
-         * or nothing: when the corrected query finds more, show that, and
-         * say so (the reader typed "refnd" or "pasword reset"). */
+    if (st == DALEEL_OK && r->did_you_mean && !o->no_correct) {
+        /* A word of the query matches nothing in the index (so whatever
+         * was found, was found without it): when the corrected query finds
+         * something, show that, and say so (the reader typed "refnd" or
+         * "trak my order"). */
         daleel_search_opts o2 = *o;
         o2.q = r->did_you_mean;
         o2.q_len = strlen(r->did_you_mean);
@@ -1129,7 +1155,7 @@ daleel_status daleel_search(daleel_searcher *s, const daleel_search_opts *o,
             st = dli_search_err(s, DALEEL_ENOMEM, "out of memory");
         } else {
             st = search_text(s, &o2, o2.q, o2.q_len, r2);
-            if (st == DALEEL_OK && r2->total > r->total) {
+            if (st == DALEEL_OK && r2->total > 0) {
                 free(r2->did_you_mean);
                 r2->did_you_mean = r->did_you_mean;
                 r->did_you_mean = NULL;

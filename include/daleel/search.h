@@ -80,8 +80,9 @@ typedef struct {
     unsigned total;          /* estimated number of matches */
     daleel_lang query_lang;  /* from the query's script */
     char *did_you_mean;      /* a corrected query, or NULL */
-    int corrected;           /* the hits are for 'did_you_mean', because the
-                                query as typed found nothing */
+    int corrected;           /* the hits are for 'did_you_mean', because a
+                                word of the query as typed is in no article
+                                (and the corrected query finds some) */
     daleel_facet *categories; /* counts over the result set, most first */
     size_t n_categories;
     char *query_description; /* Xapian's description of the query run */
