@@ -17,6 +17,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct daleel_index {
     bool writable = false;
     bool in_txn = false;
     bool wipe_txn = false;   /* in_txn was opened by a wiping open */
+    /* Spelling additions not yet given to Xapian.  The indexer adds each
+     * word once per article; summing here first and calling
+     * add_spelling() once per distinct word at commit saves Xapian's
+     * ordered-map and table lookups for every repeat. */
+    std::unordered_map<std::string, unsigned> spelling;
     std::string path;
     char errmsg[256] = "";
 
@@ -157,6 +163,14 @@ static char **dup_strv(const std::vector<std::string> &v)
         out[i][v[i].size()] = '\0';
     }
     return out;
+}
+
+/* Give the buffered spelling additions to Xapian. */
+static void flush_spelling(daleel_index *idx)
+{
+    for (const auto &wf : idx->spelling)
+        idx->wdb.add_spelling(wf.first, wf.second);
+    idx->spelling.clear();
 }
 
 static daleel_status need_writable(daleel_index *idx) noexcept
@@ -295,6 +309,8 @@ extern "C" void daleel_index_close(daleel_index *idx)
          * discarded, so cancel or leave them unflushed. */
         if (idx->writable && idx->in_txn)
             idx->wdb.cancel_transaction();
+        else if (idx->writable)
+            flush_spelling(idx);   /* Xapian commits them on close */
     } catch (...) {
         /* Nothing to report to: the handle is going away. */
     }
@@ -568,10 +584,12 @@ extern "C" daleel_status daleel_index_commit(daleel_index *idx)
         if (idx->in_txn) {
             /* Whatever happens, the transaction is over: Xapian ends it
              * even when the commit fails. */
+            flush_spelling(idx);
             idx->in_txn = false;
             idx->wipe_txn = false;
             idx->wdb.commit_transaction();
         } else {
+            flush_spelling(idx);
             idx->wdb.commit();
         }
         return DALEEL_OK;
@@ -589,6 +607,7 @@ extern "C" daleel_status daleel_index_cancel(daleel_index *idx)
     if (!idx->in_txn)
         return set_err(idx, DALEEL_EINVAL, "no transaction is open");
     try {
+        idx->spelling.clear();
         idx->in_txn = false;
         idx->wipe_txn = false;
         idx->wdb.cancel_transaction();
@@ -645,7 +664,7 @@ extern "C" daleel_status daleel_index_add_spelling(daleel_index *idx,
     if (!word[0] || freq == 0)
         return DALEEL_OK;
     try {
-        idx->wdb.add_spelling(word, freq);
+        idx->spelling[word] += freq;
         return DALEEL_OK;
     } catch (...) {
         return status_from_exception(idx);
@@ -891,6 +910,8 @@ extern "C" daleel_status daleel_index_spell(daleel_index *idx,
         return DALEEL_OK;
     try {
         return with_retry(idx, [&]() -> daleel_status {
+            if (idx->writable)
+                flush_spelling(idx);
             std::string s = idx->db().get_spelling_suggestion(word, 2);
             if (!s.empty() && s != word)
                 *out = dup_string(s);

@@ -469,6 +469,18 @@ static void test_spelling_synonyms(void)
     CHECK_STR(s, "استرجاع", "Arabic suggestion");
     free(s);
 
+    /* Buffered additions: a writer reads its own, a cancel drops them. */
+    daleel_index_add_spelling(w, "shipping", 1);
+    daleel_index_spell(w, "shiping", &s);
+    CHECK_STR(s, "shipping", "a writer sees its uncommitted spelling words");
+    free(s);
+    daleel_index_begin(w);
+    daleel_index_add_spelling(w, "delivery", 1);
+    daleel_index_cancel(w);
+    daleel_index_spell(w, "delivary", &s);
+    CHECK(s == NULL, "cancelled spelling words are gone");
+    free(s);
+
     char **v;
     size_t n;
     CHECK_INT(daleel_index_synonyms(w, "Zrefund", &v, &n), DALEEL_OK, "synonyms");
