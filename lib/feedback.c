@@ -195,8 +195,23 @@ static daleel_status step_done(daleel_feedback *fb, sqlite3_stmt *st,
     return s;
 }
 
-static daleel_status begin(daleel_feedback *fb, const char *what)
+/* Begin a write transaction.  'durable': commit with synchronous=FULL
+ * (the WAL is synced before COMMIT returns: votes and gap reports, which a
+ * reader was thanked for); otherwise NORMAL (no sync at commit: searches
+ * and clicks, which happen at search speed and are only statistics).  Both
+ * survive a killed process, and neither can corrupt the file; NORMAL may
+ * lose the last commits in a power cut.  The setting is per connection and
+ * changed only between transactions, as SQLite requires. */
+static daleel_status begin(daleel_feedback *fb, int durable, const char *what)
 {
+    if (fb->sync_full != durable) {
+        daleel_status st = exec(fb, durable ? "PRAGMA synchronous = FULL"
+                                            : "PRAGMA synchronous = NORMAL",
+                                what);
+        if (st != DALEEL_OK)
+            return st;
+        fb->sync_full = durable;
+    }
     return exec(fb, "BEGIN IMMEDIATE", what);
 }
 
@@ -242,7 +257,7 @@ static daleel_status migrate(daleel_feedback *fb)
     if (version == (int)N_MIGRATIONS)
         return DALEEL_OK;   /* the common case takes no write lock */
 
-    if ((st = begin(fb, "migrate")) != DALEEL_OK)
+    if ((st = begin(fb, 1, "migrate")) != DALEEL_OK)
         return st;
     /* Read again under the lock: another process may have migrated while
      * we waited for it. */
@@ -330,6 +345,7 @@ daleel_status daleel_feedback_open(const char *path, daleel_feedback **out)
     if ((st = exec(fb, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
                    "open")) != DALEEL_OK)
         goto fail;
+    fb->sync_full = 1;
     if ((st = migrate(fb)) != DALEEL_OK)
         goto fail;
     fb->errmsg[0] = '\0';
@@ -749,7 +765,7 @@ daleel_status daleel_feedback_record_search(daleel_feedback *fb,
         (st = stmt(fb, S_DAILY_SEARCH, &daily)) != DALEEL_OK ||
         (st = stmt(fb, S_NORMAL_SEARCH, &norm)) != DALEEL_OK)
         goto out;
-    if ((st = begin(fb, "record search")) != DALEEL_OK)
+    if ((st = begin(fb, 0, "record search")) != DALEEL_OK)
         goto out;
     sqlite3_bind_int64(ins, 1, t);
     bind_text(ins, 2, rec->lang);
@@ -803,7 +819,7 @@ daleel_status daleel_feedback_record_click(daleel_feedback *fb,
         (st = stmt(fb, S_DAILY_CLICK, &daily)) != DALEEL_OK ||
         (st = stmt(fb, S_NORMAL_CLICK, &norm)) != DALEEL_OK)
         return st;
-    if ((st = begin(fb, "record click")) != DALEEL_OK)
+    if ((st = begin(fb, 0, "record click")) != DALEEL_OK)
         return st;
 
     sqlite3_bind_int64(find, 1, search_id);
@@ -943,7 +959,7 @@ daleel_status daleel_feedback_record_vote(daleel_feedback *fb,
         (st = stmt(fb, S_VOTE_INSERT, &ins)) != DALEEL_OK ||
         (st = stmt(fb, S_VOTE_UPDATE, &upd)) != DALEEL_OK)
         goto out;
-    if ((st = begin(fb, "record vote")) != DALEEL_OK)
+    if ((st = begin(fb, 1, "record vote")) != DALEEL_OK)
         goto out;
 
     int has_search;
@@ -1056,7 +1072,7 @@ daleel_status daleel_feedback_record_gap(daleel_feedback *fb,
     if ((st = stmt(fb, S_GAP_INSERT, &ins)) != DALEEL_OK ||
         (st = stmt(fb, S_DAILY_GAP, &daily)) != DALEEL_OK)
         goto out;
-    if ((st = begin(fb, "record gap")) != DALEEL_OK)
+    if ((st = begin(fb, 1, "record gap")) != DALEEL_OK)
         goto out;
     int has_search;
     if ((st = search_exists(fb, g->search_id, &has_search)) != DALEEL_OK)
@@ -1115,7 +1131,7 @@ daleel_status daleel_feedback_purge(daleel_feedback *fb, int64_t cutoff,
         *n_deleted = 0;
     if ((st = check_open(fb)) != DALEEL_OK)
         return st;
-    if ((st = begin(fb, "purge")) != DALEEL_OK)
+    if ((st = begin(fb, 1, "purge")) != DALEEL_OK)
         return st;
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *s = NULL;

@@ -19,6 +19,7 @@ struct daleel_feedback {
     int64_t salt_day;           /* the day of 'salt', -1 if none cached */
     unsigned char salt[32];
     sqlite3_stmt *stmts[DLI_FB_N_STMT];   /* prepared on first use */
+    int sync_full;              /* the connection's synchronous is FULL */
     char errmsg[512];
 };
 

@@ -4,16 +4,22 @@
  * known only by a salted hash.  What is stored is documented in
  * docs/privacy.md; the report's fields in docs/gaps.md.
  *
- * Durability: every record function commits before it returns, with
- * SQLite's synchronous=FULL, so DALEEL_OK means the row is on disk: a
- * SIGKILL (or a power cut) after the answer never loses it.
+ * Durability: every record function commits before it returns, so
+ * DALEEL_OK means the row is stored and survives a SIGKILL of the server.
+ * Votes and gap reports (a reader was thanked for them) commit with
+ * synchronous=FULL, so they also survive a power cut; searches and clicks,
+ * logged at search speed and used only as statistics, commit with
+ * synchronous=NORMAL (no fsync per search: the last ones may be lost in a
+ * power cut, the file is never corrupted).
  *
- * Threads: a handle is NOT thread-safe.  Open one handle per thread (the
- * server opens one per worker); handles on the same file in one or several
- * processes coordinate through SQLite's WAL locks, waiting up to the busy
- * timeout (2 s by default) for each other.  Measured in
- * bench/bench_feedback.c: one handle per thread beats one shared handle
- * behind a mutex (see docs/privacy.md, "Performance").
+ * Threads: a handle is NOT thread-safe.  Either open one handle per thread
+ * (handles on one file, in one or several processes, coordinate through
+ * SQLite's WAL locks and wait up to the busy timeout, 2 s by default, for
+ * each other), or share one handle behind a mutex held across the call
+ * and the read of daleel_feedback_errmsg().  bench/bench_feedback.c found
+ * no clear winner for votes (both are bound by the fsync at each commit;
+ * see docs/privacy.md, "Performance"); a handle per worker is simplest and
+ * lets the gap report run while votes are written.
  *
  * Errors: every fallible function returns a daleel_status; the message is
  * on the handle (daleel_feedback_errmsg()), valid until the next call on
@@ -53,8 +59,8 @@ typedef struct daleel_feedback daleel_feedback;
 
 /* Open the feedback database at 'path', creating the file and its schema
  * when missing and migrating an older schema (in one transaction).  The
- * file is put in WAL mode with synchronous=FULL, foreign keys on and a busy
- * timeout of 2000 ms.
+ * file is put in WAL mode, with foreign keys on and a busy timeout of
+ * 2000 ms (synchronous: see "Durability" above).
  *
  * Like sqlite3_open(), '*out' is set even on failure (except DALEEL_ENOMEM,
  * where it is NULL) so that daleel_feedback_errmsg() can say why; close it
