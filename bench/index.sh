@@ -4,7 +4,9 @@
 # For each corpus in ../shared/corpora (tldr: English pages/ and Arabic
 # pages.ar/; d365-projops: en/ and ar/) it copies the corpus into a temporary
 # folder (so one file can be changed), then times with /usr/bin/time -v:
-#   full     daleel-index --full            (everything parsed and indexed)
+#   full     into a new index               (everything parsed and indexed)
+#   wipe     daleel-index --full over the existing index (old documents
+#            deleted in the same transaction, then everything indexed)
 #   one      after appending a line to one article (one parsed, rest skipped)
 #   none     nothing changed (every file read and hashed, none parsed)
 # Each is run RUNS times (default 3) and the median is printed, with
@@ -76,9 +78,12 @@ bench_corpus() {
     victim=$(find "$tmp/articles" -name '*.md' -not -path '*/.*' | sort | sed -n '100p')
     echo "$name: $files Markdown files ($(du -sh "$src" | cut -f1) on disk), $runs runs each, median"
 
-    prepare() { :; }
-    timed full --articles "$tmp/articles" --index "$tmp/index" --full
+    prepare() { rm -rf "$tmp/index"; }
+    timed full --articles "$tmp/articles" --index "$tmp/index"
     echo "  index size: $(du -sh "$tmp/index" | cut -f1)"
+
+    prepare() { :; }
+    timed wipe --articles "$tmp/articles" --index "$tmp/index" --full
 
     local k=0
     prepare() { k=$((k + 1)); printf '\nA changed line %d.\n' "$k" >>"$victim"; }
