@@ -66,6 +66,16 @@ typedef struct {
     char val[CACHE_WORD];   /* cached */
 } cache_entry;
 
+/* The stem terms of an Arabic word (Z and the alternatives (a)-(c)), so
+ * a word seen before costs one lookup instead of one per stem. */
+enum { WORD_SLOTS = 4096, WORD_VAL = 122 };     /* 4096 * 172 bytes */
+typedef struct {
+    uint32_t hash;
+    uint8_t klen, vlen;
+    char key[CACHE_WORD];
+    unsigned char val[WORD_VAL];    /* zlen z n_alts (len alt)... */
+} word_entry;
+
 /* A set of words: open addressing over a power-of-two table, so a lookup
  * costs one hash and usually one memcmp (a sorted array cost a tenth of
  * the time of an English text in strcmp). */
@@ -73,6 +83,7 @@ typedef struct {
     char **w;           /* slots: NULL or a NUL-terminated word */
     uint8_t *len;       /* its length */
     size_t mask;
+    size_t max_len;     /* of the longest word */
 } wordset;
 
 struct daleel_analyzer {
@@ -112,7 +123,11 @@ struct daleel_analyzer {
     daleel_analysis res;
 
     wordset stop_ar, question_ar, stop_en, question_en;
-    cache_entry *cache_ar, *cache_en;
+    cache_entry *stems;     /* stem cache, Arabic and English words */
+    word_entry *words;      /* Arabic words */
+    char wkey[4 * (MAX_LETTERS + 2) + 1];   /* word_get() to word_put() */
+    size_t wkey_len;
+    uint32_t wkey_hash;
 };
 
 /* ---- UTF-8 ---- */
@@ -523,11 +538,15 @@ static void add_term(daleel_analyzer *an, daleel_term_kind kind,
                      const char *prefix, const char *text, size_t len,
                      double weight)
 {
-    size_t pl = strlen(prefix);
+    size_t pl = prefix[0] ? prefix[1] ? 2 : 1 : 0;
+    assert(pl == strlen(prefix));
     if (pl + len > DALEEL_MAX_TERM || len == 0 || an->n_tokens == 0)
         return;
     daleel_token *t = &an->tokens[an->n_tokens - 1];
-    for (size_t k = t->first_term; k < an->n_terms; k++) {
+    /* Only alternatives and prefixes can repeat a term of their token. */
+    size_t from = kind == DALEEL_TERM_ALT || kind == DALEEL_TERM_PREFIX
+                  ? t->first_term : an->n_terms;
+    for (size_t k = from; k < an->n_terms; k++) {
         const char *o = term_text(an, k);
         if (an->terms[k].kind == kind && an->terms[k].len == pl + len &&
             memcmp(o, prefix, pl) == 0 &&
@@ -563,6 +582,8 @@ static uint32_t fnv1a(const char *s, size_t n);
 
 static int ws_has(const wordset *ws, const char *w, size_t n)
 {
+    if (n > ws->max_len)
+        return 0;
     for (size_t k = fnv1a(w, n) & ws->mask;; k = (k + 1) & ws->mask) {
         if (!ws->w[k])
             return 0;
@@ -714,7 +735,7 @@ static size_t stem_ar(daleel_analyzer *an, const uint32_t *s, size_t n,
     char in[4 * (MAX_LETTERS + 2) + 1];
     size_t il = encode_ar(in, s, n, 0);
     uint32_t h = fnv1a(in, il);
-    long cached = cache_get(an->cache_ar, h, in, il, out);
+    long cached = cache_get(an->stems, h, in, il, out);
     if (cached >= 0)
         return (size_t)cached;
     /* R1 drops the first letter and R2 the last two, so Snowball's input
@@ -754,7 +775,7 @@ static size_t stem_ar(daleel_analyzer *an, const uint32_t *s, size_t n,
     }
     out[len] = '\0';
     if (r)
-        cache_put(an->cache_ar, h, in, il, out, len);
+        cache_put(an->stems, h, in, il, out, len);
     return len;
 }
 
@@ -785,6 +806,59 @@ static void add_alt(daleel_analyzer *an, alts *a, const char *z, size_t zl,
     a->len[a->n++] = l;
 }
 
+/* Look the word s[0..n) up in the word cache: on a hit, fill its stem
+ * and alternatives and return 1.  On a miss remember the key for
+ * word_put(). */
+static int word_get(daleel_analyzer *an, const uint32_t *s, size_t n,
+                    char *z, size_t *zl, alts *a)
+{
+    an->wkey_len = encode_ar(an->wkey, s, n, 0);
+    an->wkey_hash = fnv1a(an->wkey, an->wkey_len);
+    const word_entry *e = &an->words[an->wkey_hash % WORD_SLOTS];
+    if (e->klen == 0 || e->klen != an->wkey_len || e->hash != an->wkey_hash ||
+        memcmp(e->key, an->wkey, e->klen) != 0)
+        return 0;
+    const unsigned char *v = e->val;
+    *zl = *v++;
+    memcpy(z, v, *zl);
+    z[*zl] = '\0';
+    v += *zl;
+    a->n = *v++;
+    for (size_t k = 0; k < a->n; k++) {
+        a->len[k] = *v++;
+        memcpy(a->t[k], v, a->len[k]);
+        a->t[k][a->len[k]] = '\0';
+        v += a->len[k];
+    }
+    return 1;
+}
+
+static void word_put(daleel_analyzer *an, const char *z, size_t zl,
+                     const alts *a)
+{
+    size_t need = 2 + zl;
+    for (size_t k = 0; k < a->n; k++)
+        need += 1 + a->len[k];
+    if (an->wkey_len == 0 || an->wkey_len > CACHE_WORD || need > WORD_VAL ||
+        an->oom)
+        return;
+    word_entry *e = &an->words[an->wkey_hash % WORD_SLOTS];
+    unsigned char *v = e->val;
+    *v++ = (unsigned char)zl;
+    memcpy(v, z, zl);
+    v += zl;
+    *v++ = (unsigned char)a->n;
+    for (size_t k = 0; k < a->n; k++) {
+        *v++ = (unsigned char)a->len[k];
+        memcpy(v, a->t[k], a->len[k]);
+        v += a->len[k];
+    }
+    e->hash = an->wkey_hash;
+    e->klen = (uint8_t)an->wkey_len;
+    e->vlen = (uint8_t)need;
+    memcpy(e->key, an->wkey, an->wkey_len);
+}
+
 /* Terms of one Arabic token: 'L' holds its letters after fold_pre. */
 static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
                     size_t start, size_t end)
@@ -811,29 +885,33 @@ static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
         return;
 
     char z[TERM_BUF];
-    size_t zl = stem_ar(an, s, n, z);
+    size_t zl;
+    alts a;
+    if (!word_get(an, s, n, z, &zl, &a)) {
+        zl = stem_ar(an, s, n, z);
+        a.n = 0;
+        int art = article_initial(s, n);
+        /* (a) a proclitic و ف ب ل ك stuck to the front. */
+        if (n >= 4 && !art &&
+            (s[0] == AR_WAW || s[0] == AR_FEH || s[0] == AR_BEH ||
+             s[0] == AR_LAM || s[0] == AR_KAF))
+            add_alt(an, &a, z, zl, s + 1, n - 1);
+        /* (b) imperative or af'al form: احذف → حذف. */
+        if (n == 4 && s[0] == AR_ALEF)
+            add_alt(an, &a, z, zl, s + 1, n - 1);
+        /* (c) the definite form, which keeps Snowball from taking the word
+         * for a verb or stripping a root letter: فريق/الفريق. */
+        if (n >= 4 && !art) {
+            uint32_t d[MAX_LETTERS + 2];
+            d[0] = AR_ALEF;
+            d[1] = AR_LAM;
+            memcpy(d + 2, s, n * sizeof *s);
+            add_alt(an, &a, z, zl, d, n + 2);
+        }
+        word_put(an, z, zl, &a);
+    }
     add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, z, zl, 1.0);
 
-    alts a;
-    a.n = 0;
-    int art = article_initial(s, n);
-    /* (a) a proclitic و ف ب ل ك stuck to the front. */
-    if (n >= 4 && !art &&
-        (s[0] == AR_WAW || s[0] == AR_FEH || s[0] == AR_BEH ||
-         s[0] == AR_LAM || s[0] == AR_KAF))
-        add_alt(an, &a, z, zl, s + 1, n - 1);
-    /* (b) imperative or af'al form: احذف → حذف. */
-    if (n == 4 && s[0] == AR_ALEF)
-        add_alt(an, &a, z, zl, s + 1, n - 1);
-    /* (c) the definite form, which keeps Snowball from taking the word for
-     * a verb or stripping a root letter: فريق/الفريق. */
-    if (n >= 4 && !art) {
-        uint32_t d[MAX_LETTERS + 2];
-        d[0] = AR_ALEF;
-        d[1] = AR_LAM;
-        memcpy(d + 2, s, n * sizeof *s);
-        add_alt(an, &a, z, zl, d, n + 2);
-    }
     if (query) {
         uint32_t v[MAX_LETTERS + 2];
         /* (d) a final ه typed for ة: خدمه → خدمة. */
@@ -931,7 +1009,7 @@ static void emit_w(daleel_analyzer *an, const char *w, size_t wl,
         return;
     }
     uint32_t h = fnv1a(w, wl);
-    long cached = cache_get(an->cache_en, h, w, wl, buf);
+    long cached = cache_get(an->stems, h, w, wl, buf);
     if (cached >= 0) {
         add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, buf,
                  (size_t)cached, 1.0);
@@ -947,7 +1025,7 @@ static void emit_w(daleel_analyzer *an, const char *w, size_t wl,
     const char *z = rl ? (const char *)r : w;
     if (!rl)
         rl = wl;
-    cache_put(an->cache_en, h, w, wl, z, rl);
+    cache_put(an->stems, h, w, wl, z, rl);
     add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, z, rl, 1.0);
 }
 
@@ -983,6 +1061,27 @@ static void lex_w(daleel_analyzer *an, int prefix)
         while ((it = peek(an, 0))) {
             char u[4];
             size_t ul;
+            /* Lower-case ASCII, the common case, is copied as it is. */
+            if (it->cp < 0x80 && it->cls != C_SEP) {
+                char c = (char)(it->cls == C_WL ? it->cp | 0x20 : it->cp);
+                if (it->cls == C_WD) {
+                    has_digit = 1;
+                    last_letter = 0;
+                } else {
+                    last_letter = 1;
+                }
+                if (wl < DALEEL_MAX_TERM)
+                    w[wl++] = c;
+                else
+                    over = 1;
+                if (xl < sizeof xc - 2)
+                    xc[xl++] = c;
+                else
+                    xc_ok = 0;
+                end = it->end;
+                advance(an);
+                continue;
+            }
             if (it->cls == C_WL || it->cls == C_WD || it->cls == C_MARK) {
                 uint32_t c = it->cp;
                 if (it->cls == C_WL) {
@@ -1156,6 +1255,8 @@ static int build_set(wordset *ws, const char *const *raw, size_t n, int ar)
             slot = (slot + 1) & ws->mask;
         ws->w[slot] = w;
         ws->len[slot] = (uint8_t)len;
+        if (len > ws->max_len)
+            ws->max_len = len;
     }
     return 1;
 }
@@ -1167,9 +1268,9 @@ daleel_analyzer *daleel_analyzer_new(void)
         return NULL;
     an->ar = sb_stemmer_new("arabic", "UTF_8");
     an->en = sb_stemmer_new("english", "UTF_8");
-    an->cache_ar = calloc(CACHE_SLOTS, sizeof *an->cache_ar);
-    an->cache_en = calloc(CACHE_SLOTS, sizeof *an->cache_en);
-    if (!an->ar || !an->en || !an->cache_ar || !an->cache_en ||
+    an->stems = calloc(CACHE_SLOTS, sizeof *an->stems);
+    an->words = calloc(WORD_SLOTS, sizeof *an->words);
+    if (!an->ar || !an->en || !an->stems || !an->words ||
         !build_set(&an->stop_ar, dli_stop_ar, dli_n_stop_ar, 1) ||
         !build_set(&an->question_ar, dli_question_ar, dli_n_question_ar, 1) ||
         !build_set(&an->stop_en, dli_stop_en, dli_n_stop_en, 0) ||
@@ -1194,8 +1295,8 @@ void daleel_analyzer_free(daleel_analyzer *an)
     free(an->terms);
     free(an->term_off);
     free(an->pool);
-    free(an->cache_ar);
-    free(an->cache_en);
+    free(an->stems);
+    free(an->words);
     free(an);
 }
 

@@ -588,6 +588,42 @@ static void test_properties(daleel_analyzer *an)
         }
         daleel_analyzer_free(fresh);
     }
+    /* The caches never change a result: 20,000 distinct made-up words
+     * (more than the caches hold, so slots get reused), analyzed by a warm
+     * analyzer twice and by a fresh one. */
+    static const char *const letters[] = { "ا", "ب", "ت", "ل", "م", "و",
+        "ف", "ك", "ة", "ي", "ن", "س", "أ", "ى" };
+    str big = {0};
+    unsigned long x = 7;
+    for (int w = 0; w < 20000; w++) {
+        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        int len = 2 + (int)((x >> 40) % 6);
+        for (int k = 0; k < len; k++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            puts_(&big, letters[(x >> 33) % 14]);
+        }
+        puts_(&big, (x >> 20) % 7 ? " " : " refunds running ");
+    }
+    fresh = daleel_analyzer_new();
+    const daleel_analysis *r;
+    for (int mode = 0; mode < 2 && fresh; mode++) {
+        for (int round = 0; round < 2; round++) {
+            CHECK_INT(daleel_analyze(an, big.s, big.len,
+                                     (daleel_analyze_mode)mode, 1, &r),
+                      DALEEL_OK, "cache test: warm analyzer");
+            render(r, (daleel_analyze_mode)mode, &a);
+        }
+        daleel_analyzer *f2 = daleel_analyzer_new();
+        CHECK_INT(daleel_analyze(f2, big.s, big.len, (daleel_analyze_mode)mode,
+                                 1, &r), DALEEL_OK, "cache test: fresh");
+        render(r, (daleel_analyze_mode)mode, &b);
+        CHECK(a.len > 100000 && strcmp(a.s, b.s) == 0,
+              "caches do not change the terms (%s mode)",
+              mode ? "query" : "index");
+        daleel_analyzer_free(f2);
+    }
+    daleel_analyzer_free(fresh);
+    free(big.s);
     free(a.s);
     free(b.s);
     free(c.s);
