@@ -1,8 +1,13 @@
 /* article_front.c: the YAML front matter of an article, read with libyaml's
- * document API.  It finds the block between a first line "---" and a
- * closing "---" (or "..."), checks that it is a mapping and picks the keys
- * Daleel knows (docs/articles.md); every other key is ignored, so DocFX or
- * Jekyll front matter indexes as it is.
+ * event API.  It finds the block between a first line "---" and a closing
+ * "---" (or "..."), checks that it is a mapping and picks the keys Daleel
+ * knows (docs/articles.md); every other key is ignored, so DocFX or Jekyll
+ * front matter indexes as it is.
+ *
+ * Events rather than yaml_parser_load(): libyaml's scanner is quadratic in
+ * the nesting depth of flow collections ("[[[[..."), and a loaded document
+ * is only available once all of it has been scanned.  Reading events lets
+ * us stop at MAX_DEPTH, so a hostile front matter costs microseconds.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +22,10 @@
 /* The front matter's first line is line 1 of the file, so the YAML text
  * starts on line 2; libyaml counts lines from 0. */
 #define YAML_FIRST_LINE 2
+
+/* Front matter is a flat mapping; nothing real nests this deep. */
+#define MAX_DEPTH 32
+#define MAX_TAGS 100
 
 static int is_blank(char c)
 {
@@ -34,47 +43,110 @@ static int is_fence_line(const char *s, const char *e, const char *mark)
     return 1;
 }
 
-static int yaml_line(const yaml_node_t *node)
+/* The event stream, with the nesting depth of the current event. */
+typedef struct {
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int has_ev;        /* 'ev' holds an event to delete */
+    int depth;
+    daleel_article_error *err;
+} reader;
+
+static int ev_line(const yaml_event_t *ev)
 {
-    return YAML_FIRST_LINE + (int)node->start_mark.line;
+    return YAML_FIRST_LINE + (int)ev->start_mark.line;
 }
 
-static const char *node_kind(const yaml_node_t *node)
+static const char *ev_kind(const yaml_event_t *ev)
 {
-    switch (node->type) {
-    case YAML_SEQUENCE_NODE: return "a list";
-    case YAML_MAPPING_NODE: return "a mapping";
+    switch (ev->type) {
+    case YAML_SEQUENCE_START_EVENT: return "a list";
+    case YAML_MAPPING_START_EVENT: return "a mapping";
+    case YAML_ALIAS_EVENT: return "an alias";
     default: return "text";
     }
+}
+
+static int is_start(const yaml_event_t *ev)
+{
+    return ev->type == YAML_SEQUENCE_START_EVENT ||
+           ev->type == YAML_MAPPING_START_EVENT;
 }
 
 /* YAML 1.2 core schema: a plain "", "~" or "null" is null.  Daleel treats a
  * null value as if the key were absent, so "summary:" with nothing after it
  * does not blank the summary. */
-static int is_null(const yaml_node_t *node)
+static int is_null(const yaml_event_t *ev)
 {
-    if (node->type != YAML_SCALAR_NODE)
+    if (ev->type != YAML_SCALAR_EVENT ||
+        ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return 0;
-    if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return 0;
-    const char *v = (const char *)node->data.scalar.value;
-    return node->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
+    const char *v = (const char *)ev->data.scalar.value;
+    return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
            strcasecmp(v, "null") == 0;
 }
 
-/* The scalar 'node' as a new string with white space squeezed (so a folded
- * multi-line title reads as one line); NULL with '*st' set on error. */
-static char *scalar_text(const yaml_node_t *node, const char *key,
-                         daleel_article_error *err, daleel_status *st)
+/* A libyaml error as one of our messages. */
+static daleel_status yaml_fail(const yaml_parser_t *p,
+                               daleel_article_error *err)
 {
-    if (node->type != YAML_SCALAR_NODE) {
-        *st = dli_article_fail(err, yaml_line(node), -1,
+    if (p->error == YAML_MEMORY_ERROR)
+        return DALEEL_ENOMEM;
+    const char *problem = p->problem ? p->problem : "unknown error";
+    int line = YAML_FIRST_LINE + (int)p->problem_mark.line;
+    /* The context says where the construct that went wrong began, which
+     * is often the line to fix ("tags: [a, b" with no "]"). */
+    if (p->context)
+        return dli_article_fail(err, line, -1,
+                                "front matter: malformed YAML: %s (%s "
+                                "that starts on line %d)", problem,
+                                p->context,
+                                YAML_FIRST_LINE + (int)p->context_mark.line);
+    return dli_article_fail(err, line, -1, "front matter: malformed YAML: %s",
+                            problem);
+}
+
+/* Read the next event into r->ev, deleting the previous one. */
+static daleel_status next(reader *r)
+{
+    if (r->has_ev)
+        yaml_event_delete(&r->ev);
+    r->has_ev = 0;
+    if (!yaml_parser_parse(&r->parser, &r->ev))
+        return yaml_fail(&r->parser, r->err);
+    r->has_ev = 1;
+    if (is_start(&r->ev) && ++r->depth > MAX_DEPTH)
+        return dli_article_fail(r->err, ev_line(&r->ev), -1,
+                                "front matter: nested more than %d levels "
+                                "deep", MAX_DEPTH);
+    if (r->ev.type == YAML_SEQUENCE_END_EVENT ||
+        r->ev.type == YAML_MAPPING_END_EVENT)
+        r->depth--;
+    return DALEEL_OK;
+}
+
+/* r->ev starts a list or mapping: read up to its end. */
+static daleel_status skip(reader *r)
+{
+    int outer = r->depth - 1;
+    daleel_status st = DALEEL_OK;
+    while (st == DALEEL_OK && r->depth > outer)
+        st = next(r);
+    return st;
+}
+
+/* The scalar r->ev as a new string with white space squeezed (so a folded
+ * multi-line title reads as one line); NULL with '*st' set on error. */
+static char *scalar_text(reader *r, const char *key, daleel_status *st)
+{
+    if (r->ev.type != YAML_SCALAR_EVENT) {
+        *st = dli_article_fail(r->err, ev_line(&r->ev), -1,
                                "front matter: %s: expected text, got %s",
-                               key, node_kind(node));
+                               key, ev_kind(&r->ev));
         return NULL;
     }
-    char *s = dli_squeeze((const char *)node->data.scalar.value,
-                          node->data.scalar.length);
+    char *s = dli_squeeze((const char *)r->ev.data.scalar.value,
+                          r->ev.data.scalar.length);
     if (!s)
         *st = DALEEL_ENOMEM;
     return s;
@@ -184,9 +256,15 @@ static int parse_bool(const char *v, int *out)
     return 0;
 }
 
-/* Add one tag (trimmed, skipped when empty or already there). */
-static daleel_status add_tag(dli_front *fm, const char *s, size_t n)
+/* Add one tag (trimmed, skipped when empty or already there).  At most
+ * MAX_TAGS: they are filters, not content, and the duplicate check is
+ * quadratic. */
+static daleel_status add_tag(dli_front *fm, const char *s, size_t n,
+                             int line, daleel_article_error *err)
 {
+    if (fm->n_tags == MAX_TAGS)
+        return dli_article_fail(err, line, -1, "front matter: tags: more "
+                                "than %d tags", MAX_TAGS);
     char *t = dli_squeeze(s, n);
     if (!t)
         return DALEEL_ENOMEM;
@@ -209,14 +287,13 @@ static daleel_status add_tag(dli_front *fm, const char *s, size_t n)
 
 /* 'tags' is a list ("tags: [a, b]") or a comma-separated string
  * ("tags: a, b"); both are common in docs front matter. */
-static daleel_status read_tags(yaml_document_t *doc, yaml_node_t *node,
-                               dli_front *fm, daleel_article_error *err)
+static daleel_status read_tags(reader *r, dli_front *fm)
 {
     daleel_status st = DALEEL_OK;
     fm->has_tags = 1;
-    if (node->type == YAML_SCALAR_NODE) {
-        const char *s = (const char *)node->data.scalar.value;
-        size_t n = node->data.scalar.length, start = 0, k = 0;
+    if (r->ev.type == YAML_SCALAR_EVENT) {
+        const char *s = (const char *)r->ev.data.scalar.value;
+        size_t n = r->ev.data.scalar.length, start = 0, k = 0;
         for (;;) {
             /* Separators: ',' and U+060C ARABIC COMMA (D8 8C). */
             size_t sep = k == n ? 0 : s[k] == ',' ? 1
@@ -226,7 +303,7 @@ static daleel_status read_tags(yaml_document_t *doc, yaml_node_t *node,
                 k++;
                 continue;
             }
-            st = add_tag(fm, s + start, k - start);
+            st = add_tag(fm, s + start, k - start, ev_line(&r->ev), r->err);
             if (k == n || st != DALEEL_OK)
                 break;
             k += sep;
@@ -234,32 +311,31 @@ static daleel_status read_tags(yaml_document_t *doc, yaml_node_t *node,
         }
         return st;
     }
-    if (node->type != YAML_SEQUENCE_NODE)
-        return dli_article_fail(err, yaml_line(node), -1,
+    if (r->ev.type != YAML_SEQUENCE_START_EVENT)
+        return dli_article_fail(r->err, ev_line(&r->ev), -1,
                                 "front matter: tags: expected a list or "
-                                "text, got %s", node_kind(node));
-    for (yaml_node_item_t *it = node->data.sequence.items.start;
-         it < node->data.sequence.items.top && st == DALEEL_OK; it++) {
-        yaml_node_t *item = yaml_document_get_node(doc, *it);
-        if (!item || is_null(item))
-            continue;
-        if (item->type != YAML_SCALAR_NODE)
-            return dli_article_fail(err, yaml_line(item), -1,
+                                "text, got %s", ev_kind(&r->ev));
+    while ((st = next(r)) == DALEEL_OK &&
+           r->ev.type != YAML_SEQUENCE_END_EVENT) {
+        if (is_start(&r->ev))
+            return dli_article_fail(r->err, ev_line(&r->ev), -1,
                                     "front matter: tags: expected text "
-                                    "items, got %s", node_kind(item));
-        st = add_tag(fm, (const char *)item->data.scalar.value,
-                     item->data.scalar.length);
+                                    "items, got %s", ev_kind(&r->ev));
+        if (r->ev.type == YAML_SCALAR_EVENT && !is_null(&r->ev))
+            st = add_tag(fm, (const char *)r->ev.data.scalar.value,
+                         r->ev.data.scalar.length, ev_line(&r->ev), r->err);
+        if (st != DALEEL_OK)
+            break;
     }
     return st;
 }
 
-/* Set '*field' to the text of 'node' (a repeated key: the last one wins,
+/* Set '*field' to the text of r->ev (a repeated key: the last one wins,
  * as in most YAML loaders). */
-static daleel_status read_text(yaml_node_t *node, const char *key,
-                               char **field, daleel_article_error *err)
+static daleel_status read_text(reader *r, const char *key, char **field)
 {
     daleel_status st = DALEEL_OK;
-    char *s = scalar_text(node, key, err, &st);
+    char *s = scalar_text(r, key, &st);
     if (!s)
         return st;
     free(*field);
@@ -270,10 +346,9 @@ static daleel_status read_text(yaml_node_t *node, const char *key,
 /* A slug names the article in URLs (/a/<slug>): outer slashes go, and it
  * must not be empty, hold control characters or backslashes, or have
  * empty, "." or ".." segments, so it can never climb out of a path. */
-static daleel_status read_slug(yaml_node_t *node, dli_front *fm,
-                               daleel_article_error *err)
+static daleel_status read_slug(reader *r, dli_front *fm)
 {
-    daleel_status st = read_text(node, "slug", &fm->slug, err);
+    daleel_status st = read_text(r, "slug", &fm->slug);
     if (st != DALEEL_OK)
         return st;
     char *s = fm->slug;
@@ -292,11 +367,11 @@ static daleel_status read_slug(yaml_node_t *node, dli_front *fm,
     for (const char *p = s; ok && *p; p++)
         ok = (unsigned char)*p >= 0x20 && *p != 0x7f && *p != '\\';
     if (!ok)
-        return dli_article_fail(err, yaml_line(node), -1,
+        return dli_article_fail(r->err, ev_line(&r->ev), -1,
                                 "front matter: slug: \"%.64s\" is not a "
                                 "usable slug (no \".\" or \"..\" or "
                                 "empty parts, no backslash)",
-                                (const char *)node->data.scalar.value);
+                                (const char *)r->ev.data.scalar.value);
     return DALEEL_OK;
 }
 
@@ -318,44 +393,43 @@ static daleel_lang lang_from_tag(const char *v)
     return daleel_lang_from_code(code);
 }
 
-static daleel_status read_field(yaml_document_t *doc, const char *key,
-                                yaml_node_t *val, dli_front *fm,
-                                daleel_article_error *err)
+/* The value of 'key' is r->ev. */
+static daleel_status read_field(reader *r, const char *key, dli_front *fm)
 {
     daleel_status st = DALEEL_OK;
     if (strcmp(key, "title") == 0)
-        return read_text(val, key, &fm->title, err);
+        return read_text(r, key, &fm->title);
     if (strcmp(key, "slug") == 0)
-        return read_slug(val, fm, err);
+        return read_slug(r, fm);
     if (strcmp(key, "category") == 0)
-        return read_text(val, key, &fm->category, err);
+        return read_text(r, key, &fm->category);
     if (strcmp(key, "summary") == 0)
-        return read_text(val, key, &fm->summary, err);
+        return read_text(r, key, &fm->summary);
     if (strcmp(key, "description") == 0)
-        return read_text(val, key, &fm->description, err);
+        return read_text(r, key, &fm->description);
     if (strcmp(key, "translation") == 0)
-        return read_text(val, key, &fm->translation, err);
+        return read_text(r, key, &fm->translation);
     if (strcmp(key, "tags") == 0)
-        return read_tags(doc, val, fm, err);
+        return read_tags(r, fm);
     if (strcmp(key, "lang") != 0 && strcmp(key, "updated") != 0 &&
         strcmp(key, "audience") != 0 && strcmp(key, "draft") != 0)
-        return DALEEL_OK;   /* unknown keys are ignored */
+        return is_start(&r->ev) ? skip(r) : DALEEL_OK;   /* ignored */
 
-    char *v = scalar_text(val, key, err, &st);
+    char *v = scalar_text(r, key, &st);
     if (!v)
         return st;
-    int line = yaml_line(val);
+    int line = ev_line(&r->ev);
     if (strcmp(key, "lang") == 0) {
         fm->lang = lang_from_tag(v);
         if (fm->lang == DALEEL_LANG_NONE)
-            st = dli_article_fail(err, line, -1,
+            st = dli_article_fail(r->err, line, -1,
                                   "front matter: lang: unknown language "
                                   "\"%.64s\" (expected ar or en)", v);
     } else if (strcmp(key, "updated") == 0) {
         if (parse_time(v, strlen(v), &fm->updated))
             fm->has_updated = 1;
         else
-            st = dli_article_fail(err, line, -1,
+            st = dli_article_fail(r->err, line, -1,
                                   "front matter: updated: \"%.64s\" is not "
                                   "a date like 2024-05-01 or "
                                   "2024-05-01T10:00:00Z", v);
@@ -365,7 +439,7 @@ static daleel_status read_field(yaml_document_t *doc, const char *key,
          * so any other value means public rather than an error. */
         fm->internal = strcasecmp(v, "internal") == 0;
     } else if (!parse_bool(v, &fm->draft)) {
-        st = dli_article_fail(err, line, -1,
+        st = dli_article_fail(r->err, line, -1,
                               "front matter: draft: expected true or false, "
                               "got \"%.64s\"", v);
     }
@@ -373,62 +447,62 @@ static daleel_status read_field(yaml_document_t *doc, const char *key,
     return st;
 }
 
-/* A libyaml error as one of our messages. */
-static daleel_status yaml_fail(const yaml_parser_t *p,
-                               daleel_article_error *err)
+/* The root must be a mapping (or nothing); read its pairs. */
+static daleel_status read_mapping(reader *r, dli_front *fm)
 {
-    if (p->error == YAML_MEMORY_ERROR)
-        return DALEEL_ENOMEM;
-    const char *problem = p->problem ? p->problem : "unknown error";
-    int line = YAML_FIRST_LINE + (int)p->problem_mark.line;
-    /* The context says where the construct that went wrong began, which
-     * is often the line to fix ("tags: [a, b" with no "]"). */
-    if (p->context)
-        return dli_article_fail(err, line, -1,
-                                "front matter: malformed YAML: %s (%s "
-                                "that starts on line %d)", problem,
-                                p->context,
-                                YAML_FIRST_LINE + (int)p->context_mark.line);
-    return dli_article_fail(err, line, -1, "front matter: malformed YAML: %s",
-                            problem);
+    daleel_status st;
+    if ((st = next(r)) != DALEEL_OK)              /* stream start */
+        return st;
+    if ((st = next(r)) != DALEEL_OK || r->ev.type == YAML_STREAM_END_EVENT)
+        return st;                                /* only comments */
+    if ((st = next(r)) != DALEEL_OK)              /* after document start */
+        return st;
+    if (is_null(&r->ev))
+        return DALEEL_OK;
+    if (r->ev.type != YAML_MAPPING_START_EVENT)
+        return dli_article_fail(r->err, ev_line(&r->ev), -1,
+                                "front matter: expected a mapping of "
+                                "\"key: value\" lines, got %s",
+                                ev_kind(&r->ev));
+    for (;;) {
+        if ((st = next(r)) != DALEEL_OK)
+            return st;
+        if (r->ev.type == YAML_MAPPING_END_EVENT)
+            break;
+        char *key = NULL;
+        if (r->ev.type == YAML_SCALAR_EVENT) {
+            key = dli_strndup((const char *)r->ev.data.scalar.value,
+                              r->ev.data.scalar.length);
+            if (!key)
+                return DALEEL_ENOMEM;
+        } else if (is_start(&r->ev) && (st = skip(r)) != DALEEL_OK) {
+            return st;                            /* a complex key */
+        }
+        st = next(r);
+        if (st == DALEEL_OK && key && !is_null(&r->ev))
+            st = read_field(r, key, fm);
+        else if (st == DALEEL_OK && is_start(&r->ev))
+            st = skip(r);
+        free(key);
+        if (st != DALEEL_OK)
+            return st;
+    }
+    return next(r);          /* document end: errors after the mapping */
 }
 
 static daleel_status read_yaml(const char *yaml, size_t len, dli_front *fm,
                                daleel_article_error *err)
 {
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser))
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.err = err;
+    if (!yaml_parser_initialize(&r.parser))
         return DALEEL_ENOMEM;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        daleel_status st = yaml_fail(&parser, err);
-        yaml_parser_delete(&parser);
-        return st;
-    }
-    daleel_status st = DALEEL_OK;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || is_null(root))
-        goto out;    /* empty front matter: no fields */
-    if (root->type != YAML_MAPPING_NODE) {
-        st = dli_article_fail(err, yaml_line(root), -1,
-                              "front matter: expected a mapping of "
-                              "\"key: value\" lines, got %s",
-                              node_kind(root));
-        goto out;
-    }
-    for (yaml_node_pair_t *pair = root->data.mapping.pairs.start;
-         pair < root->data.mapping.pairs.top && st == DALEEL_OK; pair++) {
-        yaml_node_t *key = yaml_document_get_node(&doc, pair->key);
-        yaml_node_t *val = yaml_document_get_node(&doc, pair->value);
-        if (!key || !val || key->type != YAML_SCALAR_NODE || is_null(val))
-            continue;
-        st = read_field(&doc, (const char *)key->data.scalar.value, val, fm,
-                        err);
-    }
-out:
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
+    yaml_parser_set_input_string(&r.parser, (const unsigned char *)yaml, len);
+    daleel_status st = read_mapping(&r, fm);
+    if (r.has_ev)
+        yaml_event_delete(&r.ev);
+    yaml_parser_delete(&r.parser);
     return st;
 }
 

@@ -289,6 +289,19 @@ static void test_hostile(void)
               DALEEL_EPARSE, "NUL in the front matter");
     CHECK_INT(e.line, 2, "NUL line");
 
+    /* libyaml's scanner is quadratic in flow nesting; the reader stops
+     * at 32 levels, so 2 MiB of "[" is quick. */
+    memcpy(big, "---\nx: ", 7);
+    memset(big + 7, '[', max - 7);
+    memcpy(big + max - 6, "\n---\n", 5);
+    t0 = clock();
+    CHECK_INT(parse(big, max, "deep.md", &a, &e), DALEEL_EPARSE,
+              "deep YAML");
+    secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(secs < 1, "deep YAML rejected in %.3f s", secs);
+    CHECK_STR(e.msg, "front matter: nested more than 32 levels deep",
+              "deep YAML message");
+
     /* Random bytes from Markdown's alphabet and a little UTF-8: a cheap
      * fuzz run (the libFuzzer target goes further). */
     static const char *const alpha[] = { "#", " ", "\n", "-", "*", "_", "[",
