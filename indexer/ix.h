@@ -68,7 +68,8 @@ typedef struct {
 } ix_tree;
 
 /* Walk 'root' recursively: keep "*.md" files, skip names starting with '.'
- * (dot-folders, editors' temporary files) and "node_modules"; symbolic links
+ * (dot-folders, editors' temporary files), "node_modules", and the
+ * fragment folders "includes" and "_includes" (DocFX, Jekyll); symbolic links
  * to files are followed, links to folders are not (no loops).  Unreadable
  * sub-folders are reported into 'errs' and listed in 'bad_dirs'.  Errors:
  * DALEEL_ENOMEM; DALEEL_EIO when 'root' itself cannot be read. */

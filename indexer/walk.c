@@ -102,6 +102,14 @@ static daleel_status walk_dir(const char *full, const char *rel, ix_tree *t,
             st = DALEEL_ENOMEM;
             break;
         }
+        /* DocFX (Microsoft Learn) and Jekyll keep fragments that pages pull
+         * in with [!include] / {% include %} in these folders: they are
+         * not articles (most have no title). */
+        if (is_dir && (strcmp(name, "includes") == 0
+                       || strcmp(name, "_includes") == 0)) {
+            free(sub_rel);
+            continue;
+        }
         if (is_dir) {
             char *sub_full = join(full, name);
             if (!sub_full) {

@@ -154,6 +154,8 @@ class Basics(unittest.TestCase):
                   article("A package"))
         e2e.write(os.path.join(self.art, "en", ".draft.md"), article("Editor temp"))
         e2e.write(os.path.join(self.art, "en", "notes.txt"), "not markdown")
+        e2e.write(os.path.join(self.art, "en", "includes", "banner.md"),
+                  "A DocFX fragment, pulled into pages by [!include].\n")
 
     def test_first_run_indexes_everything(self):
         r = indexer(self.art, self.idx)
@@ -695,8 +697,8 @@ class Corpora(unittest.TestCase):
     def count_md(self, root):
         n = 0
         for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = [d for d in dirnames
-                           if not d.startswith(".") and d != "node_modules"]
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                           and d not in ("node_modules", "includes", "_includes")]
             n += sum(1 for f in filenames
                      if f.endswith(".md") and not f.startswith("."))
         return n
