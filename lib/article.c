@@ -194,7 +194,7 @@ static int is_generic_root(const char *s, size_t n)
 /* What the path says: the slug (path without ".md"), the language of its
  * first language segment (folders first, then a "name.ar.md" file name),
  * the category (first folder that is neither a language nor a generic
- * root) and the translation key (the slug without the language). */
+ * root) and the translation key (the path without ".md" and the language). */
 typedef struct {
     char *slug, *category, *translation;
     daleel_lang lang;

@@ -66,7 +66,7 @@ typedef struct {
                             the first paragraph's text cut to about 200
                             characters at a word boundary (with "…") */
     char *translation;   /* key shared by the versions in other languages:
-                            front matter, else the slug without its
+                            front matter, else the path without ".md" and its
                             language segment (en/x/y.md and ar/x/y.md both
                             give "x/y"; pages.ar/x.md gives "pages/x") */
     int64_t updated;     /* Unix seconds: front matter, else 'mtime' */
