@@ -16,11 +16,15 @@
 extern "C" {
 #endif
 
-/* Changes whenever the terms produced for some text change.  The indexer
- * stores it in the index and refuses to mix versions. */
+/* Changes whenever the terms produced for some text change (a rule, a
+ * word list, or the libstemmer or utf8proc version the rules were checked
+ * with: tests/data/analyzer_*.tsv pin the output).  The indexer stores it
+ * in the index and refuses to mix versions. */
 #define DALEEL_ANALYZER_VERSION 1
 
-/* Terms longer than this many bytes (prefix included) are not produced. */
+/* Terms longer than this many bytes (prefix included) are not produced,
+ * and a token whose exact form is longer is skipped altogether (no
+ * position): base64 blobs, hashes, a 10,000-letter line. */
 #define DALEEL_MAX_TERM 64
 
 /* Term prefixes (Xapian conventions: single capitals are standard, user
@@ -46,10 +50,16 @@ typedef enum {
     DALEEL_TERM_STEM,   /* Z + stem */
     DALEEL_TERM_ALT,    /* index: XA + alternative stem.  query: a candidate
                            alternative (Z… or XA…), to be used only when the
-                           index has it */
-    DALEEL_TERM_CODE,   /* XC + whole compound, lower-cased */
-    DALEEL_TERM_PREFIX  /* query only, last word: an E-form prefix (with
-                           Arabic proclitics stripped) for as-you-type */
+                           index has it: "Z"+a and "XA"+a for each
+                           alternative stem a, and "XA"+the token's own stem */
+    DALEEL_TERM_CODE,   /* XC + whole compound, lower-cased; a term of the
+                           compound's last part token */
+    DALEEL_TERM_PREFIX  /* query only, last token when prefix_last: its E
+                           form (weight 1.0), then for Arabic the E form
+                           without a leading proclitic or article (و ف ب ل ك,
+                           ال وال بال لل ...) when two letters or more are
+                           left (weight 0.5): unprefixed text, for
+                           as-you-type matching (اعاد finds اعاده) */
 } daleel_term_kind;
 
 typedef struct {
@@ -58,15 +68,23 @@ typedef struct {
     daleel_term_kind kind;
     unsigned pos;           /* position for EXACT terms, else 0 */
     double weight;          /* query: relative weight (E 1.0, Z 1.0, ALT 0.5,
-                               CODE 1.5); index: 1.0 */
+                               CODE 1.5, PREFIX 1.0 or 0.5); index: 1.0 */
     size_t token;           /* index of the token it belongs to */
 } daleel_term;
 
+/* A token's terms always begin with its one EXACT term; then STEM (none
+ * for stopwords and words with digits), ALT, CODE, PREFIX. */
 typedef struct {
-    size_t start, end;      /* byte range of the token in the input text */
+    size_t start, end;      /* byte range of the token in the input text
+                               (what to highlight): it covers the marks,
+                               tatweel and characters composed into the
+                               token; consecutive tokens never go backwards,
+                               but one input character may give several
+                               tokens (ﷺ gives four, with the same range) */
     unsigned pos;           /* position (first_pos-based, consecutive) */
     daleel_lang lang;       /* by script: Arabic letters -> AR, else EN */
-    int stop;               /* a stopword (query mode: or a question word) */
+    int stop;               /* a stopword (query mode: or a question word);
+                               it has an EXACT term only */
     int code;               /* part of a code compound */
     unsigned compound;      /* 0, or the number (1, 2, ...) of the code
                                compound this token is a part of */
@@ -96,37 +114,49 @@ typedef enum {
                                alternatives, prefixes, quotes and drops */
 } daleel_analyze_mode;
 
-/* An analyzer holds the stemmers and reusable buffers.  It is not
- * thread-safe: use one per thread.  Returns NULL only when out of memory. */
+/* An analyzer holds the stemmers (one libstemmer instance per language),
+ * the word lists, stem caches (about 1.5 MB, allocated here once) and the
+ * result buffers, reused by every call.  It is not thread-safe: use one
+ * per thread.  Returns NULL only when out of memory. */
 typedef struct daleel_analyzer daleel_analyzer;
 daleel_analyzer *daleel_analyzer_new(void);
 void daleel_analyzer_free(daleel_analyzer *an);
 
 /* Analyze 'len' bytes of UTF-8 'text' (invalid bytes and NULs are
- * separators).  Positions start at 'first_pos' (use 1 for a new document;
- * pass the previous end + some gap to continue a field).  On success '*out'
- * points to a result owned by 'an', valid until the next call on 'an'.
- * Errors: DALEEL_ENOMEM. */
+ * separators; 'text' may be NULL when 'len' is 0).  Positions start at
+ * 'first_pos' (use 1 for a new document; pass the previous end + some gap
+ * to continue a field).  On success '*out' points to a result owned by
+ * 'an', valid until the next call on 'an' (including daleel_normal_form()
+ * and daleel_normalize_word()).  Query mode: a quoted phrase runs between
+ * quote characters (" “ ” „ « »), an unclosed one to the end of the text.
+ * Errors: DALEEL_ENOMEM (the result is then not set), DALEEL_EINVAL (NULL
+ * 'an' or 'out', or NULL 'text' with 'len' > 0). */
 daleel_status daleel_analyze(daleel_analyzer *an, const char *text, size_t len,
                              daleel_analyze_mode mode, unsigned first_pos,
                              const daleel_analysis **out);
 
 /* The language of a whole text by the letters of its prose: Arabic when
- * Arabic letters make up a good share of the letters outside code
- * (backtick spans, code compounds), English when there are Latin letters,
- * else DALEEL_LANG_NONE. */
+ * Arabic letters are at least a quarter of the letters outside code
+ * (backtick spans, and the Latin letters of words that look like code
+ * compounds: node.js, git-commit, --force, c++), English when there are
+ * Latin letters, else DALEEL_LANG_NONE. */
 daleel_lang daleel_guess_lang(const char *text, size_t len);
 
 /* The normalized form of a query, for grouping searches that mean the same:
- * the sorted, de-duplicated stems (without prefix) of its words that are not
- * dropped, separated by single spaces.  The caller frees '*out' with free().
- * Errors: DALEEL_ENOMEM. */
+ * the sorted (byte order), de-duplicated stems (without prefix) of its words
+ * that are not dropped, separated by single spaces; a word without a stem
+ * (a number, a kept stopword) gives its exact term.  "استرداد المبلغ" and
+ * "استرداد مبلغ" both give "استرداد مبلغ"; a text without words gives "".
+ * Uses 'an' (the last result of 'an' is replaced).  The caller frees
+ * '*out' with free().  Errors: DALEEL_ENOMEM, DALEEL_EINVAL (NULL 'out'). */
 daleel_status daleel_normal_form(daleel_analyzer *an, const char *text,
                                  size_t len, char **out);
 
 /* Normalize one word the way exact terms are made (for the spelling table
- * and did-you-mean).  Returns the byte length written to 'out' (at most
- * 'cap' - 1, NUL-terminated), 0 when 'word' yields no term. */
+ * and did-you-mean): the exact term of the first token of 'word'.  Returns
+ * the byte length written to 'out' (at most 'cap' - 1, NUL-terminated), 0
+ * when 'word' yields no term or the term does not fit in 'cap' bytes.
+ * Uses 'an' (the last result of 'an' is replaced). */
 size_t daleel_normalize_word(daleel_analyzer *an, const char *word, size_t len,
                              char *out, size_t cap);
 
