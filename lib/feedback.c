@@ -310,7 +310,9 @@ daleel_status daleel_feedback_open(const char *path, daleel_feedback **out)
         char what[600];
         snprintf(what, sizeof what, "cannot open feedback database '%s'", path);
         st = dli_fb_fail(fb, rc, what);
-        return st == DALEEL_EBUSY ? DALEEL_EIO : st;
+        if (st == DALEEL_EBUSY)
+            st = DALEEL_EIO;
+        goto fail;
     }
     sqlite3_extended_result_codes(fb->db, 1);
     /* SQLite falls back to read-only when the file is not writable; a
@@ -318,13 +320,14 @@ daleel_status daleel_feedback_open(const char *path, daleel_feedback **out)
     if (sqlite3_db_readonly(fb->db, "main") == 1) {
         char msg[600];
         snprintf(msg, sizeof msg, "feedback database '%s' is read-only", path);
-        return dli_fb_set_err(fb, DALEEL_EIO, msg);
+        st = dli_fb_set_err(fb, DALEEL_EIO, msg);
+        goto fail;
     }
     sqlite3_busy_timeout(fb->db, 2000);
 
-    /* WAL lets the report read while votes are written.  synchronous=FULL
-     * syncs the WAL at every commit: an acknowledged vote survives a
-     * power cut, not only a killed process. */
+    /* WAL lets the report read while votes are written.  synchronous
+     * starts FULL (the WAL is synced at every commit) and is lowered to
+     * NORMAL only around searches and clicks (see begin()). */
     sqlite3_stmt *s = NULL;
     if ((st = prepare(fb, "PRAGMA journal_mode = WAL", &s, "open")) != DALEEL_OK)
         goto fail;
@@ -832,8 +835,10 @@ daleel_status daleel_feedback_record_click(daleel_feedback *fb,
         goto fail;
     }
     int64_t s_day = sqlite3_column_int64(find, 0) / DLI_DAY;
-    char *lang = strdup((const char *)sqlite3_column_text(find, 1));
-    char *nf = strdup((const char *)sqlite3_column_text(find, 2));
+    const char *l = (const char *)sqlite3_column_text(find, 1);
+    const char *f = (const char *)sqlite3_column_text(find, 2);
+    char *lang = l ? strdup(l) : NULL;
+    char *nf = f ? strdup(f) : NULL;
     int clicked = sqlite3_column_int(find, 3);
     sqlite3_reset(find);
     if (!lang || !nf) {
@@ -977,7 +982,8 @@ daleel_status daleel_feedback_record_vote(daleel_feedback *fb,
         old_helpful = sqlite3_column_int(find, 1);
         old_reason = daleel_reason_from_code(
             (const char *)sqlite3_column_text(find, 2));
-        old_lang = strdup((const char *)sqlite3_column_text(find, 3));
+        const char *l = (const char *)sqlite3_column_text(find, 3);
+        old_lang = l ? strdup(l) : NULL;
     }
     sqlite3_reset(find);
     sqlite3_clear_bindings(find);

@@ -44,6 +44,20 @@ static void free_group(daleel_gap_group *g)
         free(g->examples[i]);
 }
 
+void daleel_gap_articles_free(daleel_gap_article *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].slug);
+        free(a[i].lang);
+        for (size_t j = 0; j < a[i].n_comments; j++) {
+            free(a[i].comments[j].query);
+            free(a[i].comments[j].comment);
+        }
+        free(a[i].comments);
+    }
+    free(a);
+}
+
 void daleel_gap_report_free(daleel_gap_report *r)
 {
     if (!r)
@@ -54,17 +68,7 @@ void daleel_gap_report_free(daleel_gap_report *r)
         free_group(&r->unclicked[i]);
     free(r->no_result);
     free(r->unclicked);
-    for (size_t i = 0; i < r->n_articles; i++) {
-        daleel_gap_article *a = &r->articles[i];
-        free(a->slug);
-        free(a->lang);
-        for (size_t j = 0; j < a->n_comments; j++) {
-            free(a->comments[j].query);
-            free(a->comments[j].comment);
-        }
-        free(a->comments);
-    }
-    free(r->articles);
+    daleel_gap_articles_free(r->articles, r->n_articles);
     for (size_t i = 0; i < r->n_reports; i++) {
         free(r->reports[i].lang);
         free(r->reports[i].query);
@@ -99,6 +103,7 @@ typedef struct {
     int64_t since, until;   /* seconds, day-aligned */
     int64_t d0, d1;         /* days [d0, d1) */
     unsigned limit;
+    int best_first;         /* articles: most helpful first, no comments */
 } ctx;
 
 static daleel_status prep(ctx *c, const char *sql, sqlite3_stmt **st)
@@ -240,7 +245,7 @@ static int cmp_examples(const void *pa, const void *pb)
 
 /* Fill 'out' (lang, normal, count, last_seen, examples) from root 'r' and
  * the groups merged into it. */
-static daleel_status fill_group(ctx *c, int unclicked, tgroup *all, size_t n,
+static daleel_status fill_group(ctx *c, tgroup *all, size_t n,
                                 size_t r, sqlite3_stmt *ex,
                                 daleel_gap_group *out)
 {
@@ -294,7 +299,6 @@ static daleel_status fill_group(ctx *c, int unclicked, tgroup *all, size_t n,
             goto out;
         }
     }
-    (void)unclicked;
     if (n_ex)
         qsort(exs, n_ex, sizeof *exs, cmp_examples);
     for (size_t i = 0; i < n_ex && out->n_examples < DALEEL_GAP_EXAMPLES; i++) {
@@ -417,7 +421,7 @@ static daleel_status load_groups(ctx *c, int unclicked,
     }
     for (size_t i = 0; i < n_roots; i++) {
         *n_out = i + 1;
-        if ((st = fill_group(c, unclicked, g, n, (size_t)(roots[i] - g), ex,
+        if ((st = fill_group(c, g, n, (size_t)(roots[i] - g), ex,
                              &(*out)[i])) != DALEEL_OK)
             goto out;
     }
@@ -436,6 +440,20 @@ out:
 }
 
 /* ---- Articles ------------------------------------------------------------ */
+
+static int cmp_articles(const void *pa, const void *pb);
+
+/* Most helpful first: the highest lower bound, then the most "yes". */
+static int cmp_best(const void *pa, const void *pb)
+{
+    const daleel_gap_article *a = pa, *b = pb;
+    if (a->wilson_lower != b->wilson_lower)
+        return a->wilson_lower > b->wilson_lower ? -1 : 1;
+    if (a->yes != b->yes)
+        return a->yes > b->yes ? -1 : 1;
+    int d = strcmp(a->slug, b->slug);
+    return d ? d : strcmp(a->lang, b->lang);
+}
 
 static int cmp_articles(const void *pa, const void *pb)
 {
@@ -539,13 +557,14 @@ static daleel_status load_articles(ctx *c, daleel_gap_report *r)
         goto out;
     }
     if (r->n_articles)
-        qsort(r->articles, r->n_articles, sizeof *r->articles, cmp_articles);
+        qsort(r->articles, r->n_articles, sizeof *r->articles,
+              c->best_first ? cmp_best : cmp_articles);
     while (r->n_articles > c->limit) {
         daleel_gap_article *a = &r->articles[--r->n_articles];
         free(a->lang);
         free(a->slug);
     }
-    for (size_t i = 0; i < r->n_articles; i++)
+    for (size_t i = 0; i < r->n_articles && !c->best_first; i++)
         if ((st = load_comments(c, com, &r->articles[i])) != DALEEL_OK)
             goto out;
 out:
@@ -629,6 +648,50 @@ static daleel_status load_days(ctx *c, daleel_gap_report *r)
     return st;
 }
 
+/* Check 'opts' and fill in the context's period, language and limit. */
+static daleel_status setup(ctx *c, const daleel_gaps_opts *opts)
+{
+    daleel_feedback *fb = c->fb;
+    if (!fb->db)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "the feedback database is not open");
+    if (!opts || opts->since < 0 || opts->until <= opts->since)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: empty period");
+    c->d0 = opts->since / DLI_DAY;
+    c->d1 = (opts->until + DLI_DAY - 1) / DLI_DAY;
+    if (c->d1 - c->d0 > MAX_DAYS)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: period over 3660 days");
+    c->since = c->d0 * DLI_DAY;
+    c->until = c->d1 * DLI_DAY;
+    c->lang = opts->lang && *opts->lang ? opts->lang : NULL;
+    if (c->lang && strlen(c->lang) > 7)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: bad language");
+    c->limit = opts->limit ? opts->limit : 100;
+    return DALEEL_OK;
+}
+
+daleel_status daleel_feedback_helpful(daleel_feedback *fb,
+                                      const daleel_gaps_opts *opts,
+                                      daleel_gap_article **out, size_t *n)
+{
+    daleel_status st;
+    daleel_gap_report r = {0};
+    ctx c = {.fb = fb, .best_first = 1};
+
+    *out = NULL;
+    *n = 0;
+    if ((st = setup(&c, opts)) != DALEEL_OK)
+        return st;
+    st = load_articles(&c, &r);
+    if (st != DALEEL_OK) {
+        daleel_gap_articles_free(r.articles, r.n_articles);
+        return st;
+    }
+    fb->errmsg[0] = '\0';
+    *out = r.articles;
+    *n = r.n_articles;
+    return DALEEL_OK;
+}
+
 daleel_status daleel_gaps_report(daleel_feedback *fb,
                                  const daleel_gaps_opts *opts,
                                  daleel_gap_report **out)
@@ -638,20 +701,8 @@ daleel_status daleel_gaps_report(daleel_feedback *fb,
     ctx c = {.fb = fb};
 
     *out = NULL;
-    if (!fb->db)
-        return dli_fb_set_err(fb, DALEEL_EINVAL, "the feedback database is not open");
-    if (!opts || opts->since < 0 || opts->until <= opts->since)
-        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: empty period");
-    c.d0 = opts->since / DLI_DAY;
-    c.d1 = (opts->until + DLI_DAY - 1) / DLI_DAY;
-    if (c.d1 - c.d0 > MAX_DAYS)
-        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: period over 3660 days");
-    c.since = c.d0 * DLI_DAY;
-    c.until = c.d1 * DLI_DAY;
-    c.lang = opts->lang && *opts->lang ? opts->lang : NULL;
-    if (c.lang && strlen(c.lang) > 7)
-        return dli_fb_set_err(fb, DALEEL_EINVAL, "gap report: bad language");
-    c.limit = opts->limit ? opts->limit : 100;
+    if ((st = setup(&c, opts)) != DALEEL_OK)
+        return st;
 
     r = calloc(1, sizeof *r);
     if (!r)

@@ -326,6 +326,16 @@ daleel_status daleel_gaps_report(daleel_feedback *fb,
                                  daleel_gap_report **out);
 void daleel_gap_report_free(daleel_gap_report *r);
 
+/* The most helpful articles of the period, for the home page: highest
+ * Wilson lower bound first (then most "yes"), at most opts->limit (0 =
+ * 100), with their counts and reasons but no comments.  '*out' is an array
+ * of '*n' articles (NULL when none) that the caller frees with
+ * daleel_gap_articles_free().  Errors: as daleel_gaps_report(). */
+daleel_status daleel_feedback_helpful(daleel_feedback *fb,
+                                      const daleel_gaps_opts *opts,
+                                      daleel_gap_article **out, size_t *n);
+void daleel_gap_articles_free(daleel_gap_article *a, size_t n);
+
 /* The lower bound of the Wilson score interval at z = 1.96 for 'yes'
  * successes in 'yes' + 'no' trials; 0 when there are none. */
 double daleel_wilson_lower(long yes, long no);

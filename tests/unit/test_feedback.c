@@ -561,6 +561,24 @@ static void test_wilson(void)
         CHECK_INT(r->articles[1].n_comments, 1, "a yes with a comment is shown");
     }
     daleel_gap_report_free(r);
+
+    daleel_gaps_opts o = {.lang = "en", .since = now, .until = now + 1,
+                          .limit = 2};
+    daleel_gap_article *best = NULL;
+    size_t n_best = 0;
+    CHECK_INT(daleel_feedback_helpful(fb, &o, &best, &n_best), DALEEL_OK,
+              "most helpful articles");
+    CHECK_INT(n_best, 2, "as many as the limit");
+    if (n_best == 2) {
+        CHECK_STR(best[0].slug, "popular", "90/100 is the most helpful");
+        CHECK_STR(best[1].slug, "lucky", "then 1/1");
+        CHECK_INT(best[0].n_comments, 0, "without comments");
+    }
+    daleel_gap_articles_free(best, n_best);
+    o.lang = "ar";
+    CHECK_INT(daleel_feedback_helpful(fb, &o, &best, &n_best), DALEEL_OK,
+              "no Arabic votes");
+    CHECK(best == NULL && n_best == 0, "gives an empty list");
     daleel_feedback_close(fb);
 }
 
