@@ -33,11 +33,13 @@ typedef struct daleel_index daleel_index;
 daleel_status daleel_index_open(const char *path, daleel_index **out);
 
 /* Open the database at 'path' for writing, creating it if missing; with
- * 'wipe' start from an empty database: documents, spelling, synonyms and
- * metadata are deleted inside a transaction that this call opens (and
+ * 'wipe' start from an empty database: spelling, synonyms and metadata are
+ * emptied inside a transaction that this call opens (and
  * daleel_index_begin() adopts), so the old revision stays readable until
- * daleel_index_commit() and intact if the process dies first.  Wiping
- * costs time proportional to the old index's size.  Errors: DALEEL_ELOCKED (another writer holds it), DALEEL_EIO,
+ * daleel_index_commit() and intact if the process dies first.  The old
+ * documents go too: those that daleel_index_replace() overwrites by unique
+ * term are rewritten only where they changed (and keep their docid); the
+ * rest are deleted at commit, or before the first read of documents.  Errors: DALEEL_ELOCKED (another writer holds it), DALEEL_EIO,
  * DALEEL_EINDEX. */
 daleel_status daleel_index_open_writable(const char *path, int wipe,
                                          daleel_index **out);

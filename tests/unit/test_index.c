@@ -355,6 +355,36 @@ static void test_wipe(void)
     free(s);
     daleel_index_close(r);
 
+    /* A full run over the same articles: documents replaced by unique
+     * term keep their docid, the others are gone at commit. */
+    daleel_index_close(w);
+    daleel_index_open_writable(db_path("wipe2"), 0, &w);
+    put(w, "a", "en", "c", NULL, "alpha");
+    put(w, "b", "en", "c", NULL, "beta");
+    put(w, "c", "en", "c", NULL, "gamma");
+    daleel_index_commit(w);
+    unsigned id_a = 0, id_c = 0, id;
+    daleel_index_find(w, "Qa", &id_a);
+    daleel_index_find(w, "Qc", &id_c);
+    daleel_index_close(w);
+    daleel_index_open_writable(db_path("wipe2"), 1, &w);
+    char *meta = NULL;
+    CHECK_INT(daleel_index_get_meta(w, "x", &meta), DALEEL_OK, "meta while wiping");
+    daleel_index_begin(w);
+    put(w, "a", "en", "c", NULL, "alpha again");
+    put(w, "d", "en", "c", NULL, "delta");
+    CHECK_INT(daleel_index_delete(w, "Qc"), DALEEL_OK, "delete a stale document");
+    CHECK_INT(daleel_index_commit(w), DALEEL_OK, "commit the full run");
+    CHECK_INT(daleel_index_doccount(w), 2, "only the documents of the run remain");
+    CHECK_INT(daleel_index_find(w, "Qa", &id), DALEEL_OK, "the replaced one");
+    CHECK_INT(id, id_a, "keeps its docid");
+    CHECK_INT(daleel_index_termfreq(w, "again"), 1, "with its new text");
+    CHECK_INT(daleel_index_find(w, "Qb", &id), DALEEL_ENOTFOUND,
+              "a document the run did not write is gone");
+    CHECK_INT(daleel_index_find(w, "Qd", &id), DALEEL_OK, "the new one is there");
+    daleel_index_close(w);
+    daleel_index_open_writable(db_path("wipe"), 0, &w);
+
     /* Cancel drops a transaction's changes. */
     daleel_index_begin(w);
     CHECK_INT(daleel_index_begin(w), DALEEL_EINVAL, "no nested transactions");
