@@ -255,8 +255,15 @@ static daleel_status fill_group(ctx *c, tgroup *all, size_t n,
     int oom = 0;
     int64_t last = all[r].last;
 
+    /* The group is shown under its most searched form (the widest one on
+     * a tie), which reads better than a rare long form that happens to
+     * contain the others. */
+    size_t shown = r;
+    for (size_t i = 0; i < n; i++)
+        if (all[i].target == (long)r && all[i].count > all[shown].count)
+            shown = i;
     out->lang = strdup(all[r].lang);
-    out->normal = strdup(all[r].normal);
+    out->normal = strdup(all[shown].normal);
     out->count = all[r].total;
     if (!out->lang || !out->normal)
         return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");

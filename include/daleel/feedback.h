@@ -243,11 +243,12 @@ daleel_status daleel_feedback_purge(daleel_feedback *fb, int64_t cutoff,
  *
  * Grouping of searches: by language and normal form (sorted stems).  Then
  * a group whose stem set is a proper subset of other groups' sets is merged
- * into the largest of them when those form one chain (one maximal
- * superset): "الاسترداد" {استرداد} joins "استرداد المبلغ" {استرداد مبلغ}.
+ * into the largest of them when there is exactly one largest (maximal)
+ * superset: "الاسترداد" {استرداد} joins "استرداد المبلغ" {استرداد مبلغ}.
  * A subset shared by two unrelated sets ({password} in {password reset}
- * and {password change}) is ambiguous and stays on its own.  Groups are
- * sorted by count (descending), then last seen (newest first), then form.
+ * and {password change}) is ambiguous and stays on its own.  A merged
+ * group is shown under its most searched form.  Groups are sorted by count
+ * (descending), then last seen (newest first), then form.
  *
  * Articles are ranked by the lower bound of the Wilson score interval
  * (z = 1.96) of yes / (yes + no), ascending: worst first, and one "yes"

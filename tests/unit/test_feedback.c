@@ -468,6 +468,12 @@ static void test_grouping(void)
     search(fb, "reset password", "en", 0, now - 40);
     search(fb, "Resetting passwords", "en", 0, now - 41);
     search(fb, "password reset", "en", 0, now - 42);
+    /* A chain: {refund} in {money refund} in {bank money refund}; the
+     * group is shown under its most searched form. */
+    search(fb, "refund", "en", 0, now - 70);
+    search(fb, "money refund", "en", 0, now - 71);
+    search(fb, "refund money", "en", 0, now - 72);
+    search(fb, "refund money to bank", "en", 0, now - 73);
     /* An ambiguous subset: "login" is in two unrelated groups. */
     search(fb, "login", "en", 0, now - 50);
     search(fb, "login error", "en", 0, now - 51);
@@ -478,8 +484,15 @@ static void test_grouping(void)
     daleel_gap_report *r = report(fb, NULL, now - DAY, now + 1);
     if (!r)
         return;
-    CHECK_INT(r->n_no_result, 5, "five no-result groups: refund, password "
-              "reset, login error, login timeout and login alone");
+    CHECK_INT(r->n_no_result, 6, "six no-result groups: two refunds, "
+              "password reset, login error, login timeout and login alone");
+    const daleel_gap_group *rf = find_group(r->no_result, r->n_no_result,
+                                            "money refund");
+    CHECK(rf && rf->count == 4, "a chain of subsets is one group, under its "
+          "most searched form");
+    CHECK(!find_group(r->no_result, r->n_no_result, "bank money refund") &&
+          !find_group(r->no_result, r->n_no_result, "refund"),
+          "its other forms are not listed");
     const daleel_gap_group *ar = NULL;
     for (size_t i = 0; i < r->n_no_result; i++)
         if (strcmp(r->no_result[i].lang, "ar") == 0)
@@ -510,7 +523,7 @@ static void test_grouping(void)
     daleel_gap_report_free(r);
 
     r = report(fb, "en", now - DAY, now + 1);
-    CHECK_INT(r ? r->n_no_result : 0, 4, "the English groups only");
+    CHECK_INT(r ? r->n_no_result : 0, 5, "the English groups only");
     CHECK_STR(r ? r->lang : "", "en", "the report says its language");
     daleel_gap_report_free(r);
     daleel_feedback_close(fb);
