@@ -85,7 +85,8 @@ const char *daleel_feedback_errmsg(const daleel_feedback *fb);
 void daleel_feedback_set_busy_timeout(daleel_feedback *fb, int timeout_ms);
 
 /* Cap the database file at about 'max_bytes' (0: no cap, the default), so
- * that a flood of requests cannot fill the disk.  Past the cap, record
+ * that a flood of requests cannot fill the disk.  The cap is a setting of
+ * this handle's connection: set it on every handle.  Past the cap, record
  * functions fail with DALEEL_EBUSY ("database or disk is full") while the
  * report and purge still work.  Errors: DALEEL_EDB. */
 daleel_status daleel_feedback_limit_size(daleel_feedback *fb,

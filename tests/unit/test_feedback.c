@@ -713,12 +713,14 @@ static void test_csv_json(void)
         size_t i;
         json_array_foreach(a, i, it) {
             char ex[4096] = "";
+            size_t used = 0;
             json_t *e;
             size_t k;
             json_array_foreach(json_object_get(it, "examples"), k, e) {
-                if (k)
-                    strcat(ex, "\n");
-                strcat(ex, json_string_value(e));
+                int w = snprintf(ex + used, sizeof ex - used, "%s%s",
+                                 k ? "\n" : "", json_string_value(e));
+                if (w > 0 && (size_t)w < sizeof ex - used)
+                    used += (size_t)w;
             }
             const char *key = jget(it, "normal");
             same &= row < n && !strcmp(rows[row].f[0], lists[li]) &&
