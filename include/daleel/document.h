@@ -1,6 +1,6 @@
 /* document.h: what an article becomes in the index (DESIGN.md "The index"):
  * the analyzer's terms for title, headings and body (title and headings
- * again under S / ZS so they weigh more), filter terms, values and the
+ * again with "S" before each term, S<exact>, SZ<stem>, so they weigh more), filter terms, values and the
  * document data the server shows results and articles from.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef DALEEL_DOCUMENT_H
