@@ -1,7 +1,8 @@
 /* document.h: what an article becomes in the index (DESIGN.md "The index"):
  * the analyzer's terms for title, headings and body (title and headings
- * again with "S" before each term, S<exact>, SZ<stem>, so they weigh more), filter terms, values and the
- * document data the server shows results and articles from.
+ * again with "S" before each term, S<exact>, SZ<stem>, so they can weigh
+ * more), filter terms, values and the document data the server shows
+ * results and articles from.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef DALEEL_DOCUMENT_H
 #define DALEEL_DOCUMENT_H
