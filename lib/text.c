@@ -1163,7 +1163,8 @@ static void lex_w(daleel_analyzer *an, int prefix)
  * start of the text or opening punctuation, not inside a word. */
 static int option_start(uint32_t prev)
 {
-    return prev <= 0x20 || strchr("([{<\"'`=,;:|", (int)prev) != NULL;
+    return prev <= 0x20 ||
+           (prev < 0x80 && strchr("([{<\"'`=,;:|", (int)prev) != NULL);
 }
 
 static int is_quote(uint32_t c)
