@@ -74,8 +74,8 @@ bench_corpus() {
     rm -rf "$tmp/articles" "$tmp/index"
     cp -r "$src" "$tmp/articles"
     local files victim
-    files=$(find "$tmp/articles" -name '*.md' -not -path '*/.*' | wc -l)
-    victim=$(find "$tmp/articles" -name '*.md' -not -path '*/.*' | sort | sed -n '100p')
+    files=$(find "$tmp/articles" -name '*.md' -not -path '*/.*/*' -not -name '.#*' -not -name '._*' -not -path '*/includes/*' -not -path '*/_includes/*' | wc -l)
+    victim=$(find "$tmp/articles" -name '*.md' -not -path '*/.*/*' | sort | sed -n '100p')
     echo "$name: $files Markdown files ($(du -sh "$src" | cut -f1) on disk), $runs runs each, median"
 
     prepare() { rm -rf "$tmp/index"; }

@@ -67,9 +67,10 @@ typedef struct {
     size_t n_bad_dirs, cap_bad_dirs;
 } ix_tree;
 
-/* Walk 'root' recursively: keep "*.md" files, skip names starting with '.'
- * (dot-folders, editors' temporary files), "node_modules", and the
- * fragment folders "includes" and "_includes" (DocFX, Jekyll); symbolic links
+/* Walk 'root' recursively: keep "*.md" files; skip folders whose name
+ * starts with '.', "node_modules", the fragment folders "includes" and
+ * "_includes" (DocFX, Jekyll), and the files ".#*" (Emacs locks) and "._*"
+ * (macOS resource forks); symbolic links
  * to files are followed, links to folders are not (no loops).  Unreadable
  * sub-folders are reported into 'errs' and listed in 'bad_dirs'.  Errors:
  * DALEEL_ENOMEM; DALEEL_EIO when 'root' itself cannot be read. */

@@ -72,7 +72,12 @@ static daleel_status walk_dir(const char *full, const char *rel, ix_tree *t,
     struct dirent *de;
     while ((de = readdir(d))) {
         const char *name = de->d_name;
-        if (name[0] == '.' || strcmp(name, "node_modules") == 0)
+        /* Dot-files are not skipped as such: tldr has a page for the "."
+         * command, "..md".  Only editors' and file managers' droppings are:
+         * Emacs lock links ".#x.md" (dangling) and macOS "._x.md" forks. */
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0
+            || strncmp(name, ".#", 2) == 0 || strncmp(name, "._", 2) == 0
+            || strcmp(name, "node_modules") == 0)
             continue;
         int is_dir = de->d_type == DT_DIR;
         int is_file = de->d_type == DT_REG;
@@ -102,10 +107,11 @@ static daleel_status walk_dir(const char *full, const char *rel, ix_tree *t,
             st = DALEEL_ENOMEM;
             break;
         }
-        /* DocFX (Microsoft Learn) and Jekyll keep fragments that pages pull
-         * in with [!include] / {% include %} in these folders: they are
-         * not articles (most have no title). */
-        if (is_dir && (strcmp(name, "includes") == 0
+        /* Dot-folders (.git, .github) hold no articles.  DocFX (Microsoft
+         * Learn) and Jekyll keep the fragments that pages pull in with
+         * [!include] / {% include %} in "includes": they are not articles
+         * (most have no title). */
+        if (is_dir && (name[0] == '.' || strcmp(name, "includes") == 0
                        || strcmp(name, "_includes") == 0)) {
             free(sub_rel);
             continue;

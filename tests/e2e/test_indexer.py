@@ -152,7 +152,8 @@ class Basics(unittest.TestCase):
         e2e.write(os.path.join(self.art, ".git", "x.md"), article("Hidden"))
         e2e.write(os.path.join(self.art, "node_modules", "pkg", "README.md"),
                   article("A package"))
-        e2e.write(os.path.join(self.art, "en", ".draft.md"), article("Editor temp"))
+        os.symlink("root@host.1234", os.path.join(self.art, "en", ".#track.md"))
+        e2e.write(os.path.join(self.art, "en", "._track.md"), b"\x00\x05\x16\x07")
         e2e.write(os.path.join(self.art, "en", "notes.txt"), "not markdown")
         e2e.write(os.path.join(self.art, "en", "includes", "banner.md"),
                   "A DocFX fragment, pulled into pages by [!include].\n")
@@ -734,8 +735,8 @@ class Corpora(unittest.TestCase):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")
                            and d not in ("node_modules", "includes", "_includes")]
-            n += sum(1 for f in filenames
-                     if f.endswith(".md") and not f.startswith("."))
+            n += sum(1 for f in filenames if f.endswith(".md")
+                     and not f.startswith((".#", "._")))
         return n
 
     def index_corpus(self, name):
@@ -753,6 +754,8 @@ class Corpora(unittest.TestCase):
     def test_tldr(self):
         idx, o = self.index_corpus("tldr")
         self.assertGreater(o["articles"], 7000)
+        # The page of the "." command is a file named "..md".
+        self.assertEqual(data_of(idx, "pages/common/.")["title"], ".")
         self.assertEqual(data_of(idx, "pages/common/tar")["title"], "tar")
         d = data_of(idx, "pages.ar/common/tar")
         self.assertEqual((d["title"], d["lang"]), ("tar", "ar"))
