@@ -111,6 +111,7 @@ static size_t comment_len(const char *text, int *trimmed)
 static void thanks(srv_req *r, json_t *article, int vote, int helpful,
                    int replaced, int trimmed, int stored)
 {
+    const char *q = srv_f(r, "q");
     if (r->wants_json) {
         json_decref(article);
         srv_json(r, 200, json_pack("{s:b,s:b,s:b,s:b,s:b}", "ok", 1,
@@ -123,7 +124,8 @@ static void thanks(srv_req *r, json_t *article, int vote, int helpful,
         json_object_set_new(ctx, "vote", json_pack("{s:b,s:b,s:b}",
             "helpful", helpful, "replaced", replaced, "trimmed", trimmed));
     else
-        json_object_set_new(ctx, "gap", json_pack("{s:b,s:b}", "is", 1,
+        json_object_set_new(ctx, "gap", json_pack("{s:b,s:s,s:b}", "is", 1,
+                                                   "q", q ? q : "",
                                                    "trimmed", trimmed));
     if (article)
         json_object_set_new(ctx, "article", article);

@@ -593,15 +593,24 @@ static enum MHD_Result ahc(void *cls, struct MHD_Connection *c,
         if (!r->body_too_big &&
             daleel_buf_append(&r->body, upload, *upload_size) != DALEEL_OK)
             r->body_too_big = 1;
-        *upload_size = 0;
         if (r->body_too_big) {
-            srv_error(r, 413, NULL);
-            return send_response(r);
+            /* libmicrohttpd 0.9.7x cannot answer before the body ends (a
+             * chunked body has no length to refuse up front): read and
+             * drop the rest, up to a point, and answer 413 at the end; a
+             * client that keeps sending loses the connection. */
+            r->discarded += *upload_size;
+            if (r->discarded > SRV_MAX_DISCARD)
+                return MHD_NO;
         }
+        *upload_size = 0;
         return MHD_YES;
     }
     if (r->status)          /* answered already (413 mid-body) */
         return MHD_YES;
+    if (r->body_too_big) {
+        srv_error(r, 413, NULL);
+        return send_response(r);
+    }
     if (!r->is_get)
         parse_form(r);
     srv_route(r);

@@ -589,15 +589,15 @@ void srv_page_article(srv_req *r, const char *slug)
     json_array_foreach(json_object_get(d, "sections"), i, sec) {
         const char *id = jstr(sec, "id");
         json_int_t level = json_integer_value(json_object_get(sec, "level"));
-        if (!*id || level < 2 || level > 3)
+        if (!*id || level < 2 || level > 6)
             continue;
         daleel_buf b;
         daleel_buf_init(&b, 4096);
         daleel_buf_putc(&b, '#');
         daleel_buf_append_url(&b, id, strlen(id));
-        json_array_append_new(toc, json_pack("{s:o,s:s,s:I}", "url",
-            own_str(daleel_buf_steal(&b, NULL)), "text", jstr(sec, "heading"),
-            "level", level));
+        json_array_append_new(toc, json_pack("{s:s,s:o,s:s,s:I}", "id", id,
+            "url", own_str(daleel_buf_steal(&b, NULL)), "text",
+            jstr(sec, "heading"), "level", level));
     }
     json_object_set_new(a, "toc", toc);
 
@@ -617,9 +617,10 @@ void srv_page_article(srv_req *r, const char *slug)
             if (th[k].internal && !r->agent_ok)
                 continue;
             char *p = srv_article_path(r, th[k].slug);
-            json_array_append_new(trans, json_pack("{s:s,s:s,s:s}", "url",
+            json_array_append_new(trans, json_pack("{s:s,s:s,s:s,s:s}", "url",
                 p ? p : "", "lang", daleel_lang_code(th[k].lang), "name",
-                jstr(srv_i18n(th[k].lang), "lang_name")));
+                jstr(srv_i18n(th[k].lang), "lang_name"), "title",
+                th[k].title ? th[k].title : ""));
             json_array_append_new(alternates, json_pack("{s:s,s:o}", "lang",
                 daleel_lang_code(th[k].lang), "url",
                 own_str(srv_article_url(r, th[k].slug))));

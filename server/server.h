@@ -26,6 +26,7 @@ struct MHD_Connection;
 #define SRV_MAX_QUERY 1000          /* bytes of query string: above, 414 */
 #define SRV_MAX_PATH 2048           /* bytes of raw path */
 #define SRV_MAX_BODY (16u * 1024)   /* bytes of a POST body: above, 413 */
+#define SRV_MAX_DISCARD (1024u * 1024) /* dropped body bytes before we hang up */
 #define SRV_MAX_PARAMS 64           /* name=value pairs in a query or form */
 #define SRV_MAX_PAGE (8u * 1024 * 1024)  /* bytes of a response body */
 #define SRV_MAX_HEADERS 12          /* extra response headers per request */
@@ -108,6 +109,7 @@ typedef struct srv_req {
     int bad_form;
     daleel_buf body;        /* the POST body, capped at SRV_MAX_BODY */
     int body_too_big;
+    unsigned long long discarded;   /* body bytes dropped past the cap */
     char ip[64];
     int wants_json;         /* an /api/ path, or Accept: application/json */
     int api;                /* under /api/: errors as JSON */
