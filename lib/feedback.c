@@ -480,6 +480,8 @@ static const char *const stmt_sql[N_STMT] = {
     [S_VOTE_FIND] =
         "SELECT id, helpful, reason, lang FROM votes"
         " WHERE slug = ?1 AND visitor = ?2 AND day = ?3",
+    /* ?4..?8 of the INSERT and ?2..?6 of the UPDATE are the same
+     * columns in the same order: bind_vote_fields() fills both. */
     [S_VOTE_INSERT] =
         "INSERT INTO votes (time, day, slug, lang, helpful, reason, comment,"
         " search_id, visitor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -930,6 +932,28 @@ static daleel_status count_vote(daleel_feedback *fb, int64_t day,
     return step_done(fb, art, "record vote");
 }
 
+/* Bind the five columns that a new vote (S_VOTE_INSERT, from ?4) and a
+ * replaced one (S_VOTE_UPDATE, from ?2) both set, in the order the two
+ * statements share: lang, helpful, reason, comment (NULL when there is
+ * none) and search_id (NULL when that search is not recorded, which the
+ * UPDATE's coalesce() reads as "keep the old one"). */
+static void bind_vote_fields(sqlite3_stmt *s, int first,
+                             const daleel_vote_rec *v, int reason,
+                             const char *comment, int has_search)
+{
+    bind_text(s, first, v->lang);
+    sqlite3_bind_int(s, first + 1, v->helpful);
+    bind_text(s, first + 2, daleel_reason_code(reason));
+    if (comment)
+        bind_text(s, first + 3, comment);
+    else
+        sqlite3_bind_null(s, first + 3);
+    if (has_search)
+        sqlite3_bind_int64(s, first + 4, v->search_id);
+    else
+        sqlite3_bind_null(s, first + 4);
+}
+
 daleel_status daleel_feedback_record_vote(daleel_feedback *fb,
                                           const daleel_vote_rec *v,
                                           int64_t *id, int *replaced)
@@ -1003,17 +1027,7 @@ daleel_status daleel_feedback_record_vote(daleel_feedback *fb,
                              old_reason, -1)) != DALEEL_OK)
             goto fail;
         sqlite3_bind_int64(upd, 1, t);
-        bind_text(upd, 2, v->lang);
-        sqlite3_bind_int(upd, 3, v->helpful);
-        bind_text(upd, 4, daleel_reason_code(reason));
-        if (comment)
-            bind_text(upd, 5, comment);
-        else
-            sqlite3_bind_null(upd, 5);
-        if (has_search)
-            sqlite3_bind_int64(upd, 6, v->search_id);
-        else
-            sqlite3_bind_null(upd, 6);
+        bind_vote_fields(upd, 2, v, reason, comment, has_search);
         sqlite3_bind_int64(upd, 7, old_id);
         if ((st = step_done(fb, upd, "record vote")) != DALEEL_OK)
             goto fail;
@@ -1021,17 +1035,7 @@ daleel_status daleel_feedback_record_vote(daleel_feedback *fb,
         sqlite3_bind_int64(ins, 1, t);
         sqlite3_bind_int64(ins, 2, day);
         bind_text(ins, 3, v->slug);
-        bind_text(ins, 4, v->lang);
-        sqlite3_bind_int(ins, 5, v->helpful);
-        bind_text(ins, 6, daleel_reason_code(reason));
-        if (comment)
-            bind_text(ins, 7, comment);
-        else
-            sqlite3_bind_null(ins, 7);
-        if (has_search)
-            sqlite3_bind_int64(ins, 8, v->search_id);
-        else
-            sqlite3_bind_null(ins, 8);
+        bind_vote_fields(ins, 4, v, reason, comment, has_search);
         bind_text(ins, 9, visitor);
         if ((st = step_done(fb, ins, "record vote")) != DALEEL_OK)
             goto fail;
