@@ -112,6 +112,24 @@ static daleel_status prep(ctx *c, const char *sql, sqlite3_stmt **st)
     return rc == SQLITE_OK ? DALEEL_OK : dli_fb_fail(c->fb, rc, "gap report");
 }
 
+static daleel_status no_memory(ctx *c)
+{
+    return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+}
+
+/* The status of a loop over sqlite3_step() that ended on 'rc': out of
+ * memory when 'oom' was set; else fine when it read every row
+ * (SQLITE_DONE) or stopped early on purpose (SQLITE_ROW: a limit was
+ * reached), and an SQLite error otherwise. */
+static daleel_status rows_end(ctx *c, int oom, int rc)
+{
+    if (oom)
+        return no_memory(c);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return dli_fb_fail(c->fb, rc, "gap report");
+    return DALEEL_OK;
+}
+
 /* Bind the usual parameters: ?1 ?2 the day range, ?3 the language (NULL
  * for all), ?4 ?5 the time range. */
 static void bind_period(ctx *c, sqlite3_stmt *st)
@@ -266,7 +284,7 @@ static daleel_status fill_group(ctx *c, tgroup *all, size_t n,
     out->normal = strdup(all[shown].normal);
     out->count = all[r].total;
     if (!out->lang || !out->normal)
-        return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        return no_memory(c);
 
     for (size_t i = 0; i < n; i++) {
         if (i != r && all[i].target != (long)r)
@@ -297,14 +315,8 @@ static daleel_status fill_group(ctx *c, tgroup *all, size_t n,
             n_ex++;
         }
         sqlite3_reset(ex);
-        if (oom) {
-            st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        if ((st = rows_end(c, oom, rc)) != DALEEL_OK)
             goto out;
-        }
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-            st = dli_fb_fail(c->fb, rc, "gap report");
-            goto out;
-        }
     }
     if (n_ex)
         qsort(exs, n_ex, sizeof *exs, cmp_examples);
@@ -386,17 +398,11 @@ static daleel_status load_groups(ctx *c, int unclicked,
             break;
         }
     }
-    if (oom) {
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+    if ((st = rows_end(c, oom, rc)) != DALEEL_OK)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        st = dli_fb_fail(c->fb, rc, "gap report");
-        goto out;
-    }
 
     if (n <= MAX_MERGE && merge_subsets(g, n) < 0) {
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        st = no_memory(c);
         goto out;
     }
     for (size_t i = 0; i < n; i++)
@@ -409,7 +415,7 @@ static daleel_status load_groups(ctx *c, int unclicked,
         }
     roots = malloc((n ? n : 1) * sizeof *roots);
     if (!roots) {
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        st = no_memory(c);
         goto out;
     }
     for (size_t i = 0; i < n; i++)
@@ -423,7 +429,7 @@ static daleel_status load_groups(ctx *c, int unclicked,
 
     *out = calloc(n_roots ? n_roots : 1, sizeof **out);
     if (!*out) {
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        st = no_memory(c);
         goto out;
     }
     for (size_t i = 0; i < n_roots; i++) {
@@ -476,10 +482,10 @@ static int cmp_articles(const void *pa, const void *pb)
 static daleel_status load_comments(ctx *c, sqlite3_stmt *st,
                                    daleel_gap_article *a)
 {
-    int oom = 0, rc;
+    int oom = 0, rc = SQLITE_DONE;
     a->comments = calloc(DALEEL_GAP_COMMENTS, sizeof *a->comments);
     if (!a->comments)
-        return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        return no_memory(c);
     bind_period(c, st);
     sqlite3_bind_text(st, 6, a->lang, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, a->slug, -1, SQLITE_STATIC);
@@ -495,14 +501,8 @@ static daleel_status load_comments(ctx *c, sqlite3_stmt *st,
         if (oom)
             break;
     }
-    if (a->n_comments == DALEEL_GAP_COMMENTS)
-        rc = SQLITE_DONE;
     sqlite3_reset(st);
-    if (oom)
-        return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
-    if (rc != SQLITE_DONE)
-        return dli_fb_fail(c->fb, rc, "gap report");
-    return DALEEL_OK;
+    return rows_end(c, oom, rc);
 }
 
 static daleel_status load_articles(ctx *c, daleel_gap_report *r)
@@ -555,14 +555,8 @@ static daleel_status load_articles(ctx *c, daleel_gap_report *r)
             break;
         }
     }
-    if (oom) {
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+    if ((st = rows_end(c, oom, rc)) != DALEEL_OK)
         goto out;
-    }
-    if (rc != SQLITE_DONE) {
-        st = dli_fb_fail(c->fb, rc, "gap report");
-        goto out;
-    }
     if (r->n_articles)
         qsort(r->articles, r->n_articles, sizeof *r->articles,
               c->best_first ? cmp_best : cmp_articles);
@@ -597,7 +591,7 @@ static daleel_status load_reports(ctx *c, daleel_gap_report *r)
     r->reports = calloc(c->limit, sizeof *r->reports);
     if (!r->reports) {
         sqlite3_finalize(s);
-        return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        return no_memory(c);
     }
     bind_period(c, s);
     sqlite3_bind_int64(s, 6, c->limit);
@@ -610,10 +604,7 @@ static daleel_status load_reports(ctx *c, daleel_gap_report *r)
         if (oom)
             break;
     }
-    if (oom)
-        st = dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
-    else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        st = dli_fb_fail(c->fb, rc, "gap report");
+    st = rows_end(c, oom, rc);
     sqlite3_finalize(s);
     return st;
 }
@@ -632,7 +623,7 @@ static daleel_status load_days(ctx *c, daleel_gap_report *r)
     r->n_days = (size_t)(c->d1 - c->d0);
     r->days = calloc(r->n_days, sizeof *r->days);
     if (!r->days)
-        return dli_fb_set_err(c->fb, DALEEL_ENOMEM, "gap report: out of memory");
+        return no_memory(c);
     for (size_t i = 0; i < r->n_days; i++)
         r->days[i].day = c->d0 + (int64_t)i;
     if ((st = prep(c, sql, &s)) != DALEEL_OK)
@@ -649,8 +640,7 @@ static daleel_status load_days(ctx *c, daleel_gap_report *r)
         day->votes_no = (long)sqlite3_column_int64(s, 4);
         day->gaps = (long)sqlite3_column_int64(s, 5);
     }
-    if (rc != SQLITE_DONE)
-        st = dli_fb_fail(c->fb, rc, "gap report");
+    st = rows_end(c, 0, rc);
     sqlite3_finalize(s);
     return st;
 }
@@ -713,7 +703,7 @@ daleel_status daleel_gaps_report(daleel_feedback *fb,
 
     r = calloc(1, sizeof *r);
     if (!r)
-        return dli_fb_set_err(fb, DALEEL_ENOMEM, "gap report: out of memory");
+        return no_memory(&c);
     snprintf(r->lang, sizeof r->lang, "%s", c.lang ? c.lang : "");
     r->since = c.since;
     r->until = c.until;
