@@ -199,6 +199,18 @@ static char *anchor_name(const char *tag)
     return NULL;
 }
 
+/* The next node that 'it' enters, or NULL when the walk is over.  Every
+ * walk here acts on entering a node only (and skips a node's insides with
+ * cmark_iter_reset() to its exit), so the exit events are passed over. */
+static cmark_node *next_entered(cmark_iter *it)
+{
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+        if (ev == CMARK_EVENT_ENTER)
+            return cmark_iter_get_node(it);
+    return NULL;
+}
+
 /* Append the text of the inlines under 'node': text, code spans and link
  * and image text; line breaks as '\n'; raw HTML dropped (a <br> is a line
  * break).  When 'anchor' is given, the first <a name> found is stored
@@ -206,11 +218,7 @@ static char *anchor_name(const char *tag)
 static void inline_text(cmark_node *node, daleel_buf *b, char **anchor)
 {
     cmark_iter *it = cmark_iter_new(node);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        if (ev != CMARK_EVENT_ENTER)
-            continue;
-        cmark_node *n = cmark_iter_get_node(it);
+    for (cmark_node *n = next_entered(it); n; n = next_entered(it)) {
         const char *lit;
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
@@ -426,11 +434,8 @@ static daleel_status collect_headings(cmark_node *doc, headings *hs)
     daleel_buf b;
     daleel_buf_init(&b, DLI_ARTICLE_BUF_MAX);
     cmark_iter *it = cmark_iter_new(doc);
-    cmark_event_type ev;
-    while (st == DALEEL_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER)
-            continue;
+    for (cmark_node *n = next_entered(it); st == DALEEL_OK && n;
+         n = next_entered(it)) {
         cmark_node_type t = cmark_node_get_type(n);
         if (t != CMARK_NODE_HEADING) {
             /* Leaf blocks and inlines hold no headings: skip their insides. */
@@ -694,11 +699,7 @@ static void add_lines(walker *w, const char *s, size_t n)
 static daleel_status walk_sections(cmark_node *doc, walker *w)
 {
     cmark_iter *it = cmark_iter_new(doc);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        if (ev != CMARK_EVENT_ENTER)
-            continue;
-        cmark_node *n = cmark_iter_get_node(it);
+    for (cmark_node *n = next_entered(it); n; n = next_entered(it)) {
         const char *lit;
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_HEADING:
