@@ -416,11 +416,6 @@ void daleel_article_free(daleel_article *a)
     free(a->translation);
     free(a->html);
     free(a->text);
-    for (size_t k = 0; k < a->n_sections; k++) {
-        free(a->sections[k].id);
-        free(a->sections[k].heading);
-        free(a->sections[k].text);
-    }
-    free(a->sections);
+    dli_sections_free(a->sections, a->n_sections);
     free(a);
 }

@@ -957,17 +957,22 @@ out:
     return st;
 }
 
+void dli_sections_free(daleel_section *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(v[k].id);
+        free(v[k].heading);
+        free(v[k].text);
+    }
+    free(v);
+}
+
 void dli_body_free(dli_body *body)
 {
     free(body->title);
     free(body->summary);
     free(body->html);
     free(body->text);
-    for (size_t k = 0; k < body->n_sections; k++) {
-        free(body->sections[k].id);
-        free(body->sections[k].heading);
-        free(body->sections[k].text);
-    }
-    free(body->sections);
+    dli_sections_free(body->sections, body->n_sections);
     memset(body, 0, sizeof *body);
 }

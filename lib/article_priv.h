@@ -55,6 +55,8 @@ typedef struct {
 daleel_status dli_body_parse(const char *md, size_t len, int have_title,
                              dli_body *body);
 void dli_body_free(dli_body *body);
+/* Free the 'n' sections of 'v' and the array; NULL with 0 does nothing. */
+void dli_sections_free(daleel_section *v, size_t n);
 
 /* Fill 'err' (which may be NULL) and return DALEEL_EPARSE. */
 daleel_status dli_article_fail(daleel_article_error *err, int line,
