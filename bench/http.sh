@@ -48,11 +48,20 @@ echo "indexing $corpus ..."
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 
+stop() {    # stop the server; say how many searches the log had to drop
+    if [ -n "$pid" ]; then
+        kill "$pid"
+        wait "$pid" 2>/dev/null || true
+        pid=
+        grep -h "not logged" "$tmp/serve.log" || true
+    fi
+}
+
 start() {   # start [extra options]
-    if [ -n "$pid" ]; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+    stop
     "$serve" --index "$tmp/index" --listen "127.0.0.1:$port" --quiet \
         --threads "$threads" --admin-token bench --max-conn-per-ip 1000 \
-        --vote-limit 100000000 --search-log-limit 100000000 "$@" \
+        --vote-limit 10000000 --search-log-limit 100000000 "$@" \
         2>"$tmp/serve.log" &
     pid=$!
     for _ in $(seq 100); do
@@ -104,3 +113,7 @@ start --no-search-log
 DALEEL_PATH=/api/search measure "/api/search (no logging)" 16 bench/search.lua "$base"
 start
 DALEEL_PATH=/api/search measure "/api/search (logging)" 16 bench/search.lua "$base"
+stop
+if command -v sqlite3 >/dev/null; then
+    echo "searches logged in total: $(sqlite3 "$tmp/feedback.db" 'SELECT count(*) FROM searches')"
+fi
