@@ -191,10 +191,52 @@ static int is_generic_root(const char *s, size_t n)
     return 0;
 }
 
-/* What the path says: the slug (path without ".md"), the language of its
- * first language segment (folders first, then a "name.ar.md" file name),
- * the category (first folder that is neither a language nor a generic
- * root) and the translation key (the path without ".md" and the language). */
+/* The default slug: the 'n' bytes of 'path' (its ".md" already cut off),
+ * with each segment made only of dots spelled out: "." becomes "_dot",
+ * ".." "_dot-dot", one "dot" per dot.  Browsers and the URL standard
+ * (WHATWG URL path parsing; RFC 3986 5.2.4) drop "." and ".." segments,
+ * also written "%2e", before a request is sent, so /a/pages/common/. (tldr
+ * documents the "." command in "..md") could never be opened.  A plain
+ * "dot" would take the slug of tldr's page for Graphviz, dot.md; names
+ * starting with '_' are rare for articles (Jekyll does not even publish
+ * them).  Every dots-only segment is spelled out, not just "." and "..",
+ * so the rule is simple to state and no URL tool can read one as a step
+ * up.  NULL when out of memory. */
+static char *default_slug(const char *path, size_t n)
+{
+    char *s = malloc(4 * n + 1);    /* one dot grows to at most 4 bytes */
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        const char *seg = path + i;
+        size_t len = 0, dots = 0;
+        while (i + len < n && seg[len] != '/')
+            len++;
+        while (dots < len && seg[dots] == '.')
+            dots++;
+        if (len && dots == len) {
+            for (size_t k = 0; k < len; k++, o += 4)
+                memcpy(s + o, k ? "-dot" : "_dot", 4);
+        } else {
+            memcpy(s + o, seg, len);
+            o += len;
+        }
+        i += len;
+        if (i < n) {
+            s[o++] = '/';
+            i++;
+        }
+    }
+    s[o] = '\0';
+    return s;
+}
+
+/* What the path says: the slug (path without ".md", see default_slug()),
+ * the language of its first language segment (folders first, then a
+ * "name.ar.md" file name), the category (first folder that is neither a
+ * language nor a generic root) and the translation key (the path without
+ * ".md" and the language; it never goes in a URL, so its dots stay). */
 typedef struct {
     char *slug, *category, *translation;
     daleel_lang lang;
@@ -208,7 +250,7 @@ static daleel_status read_path(const char *path, path_info *pi)
     size_t n = strlen(path);
     if (n >= 3 && strcasecmp(path + n - 3, ".md") == 0)
         n -= 3;
-    pi->slug = dli_strndup(path, n);
+    pi->slug = default_slug(path, n);
     pi->translation = malloc(n + 1);
     if (!pi->slug || !pi->translation)
         return DALEEL_ENOMEM;

@@ -754,8 +754,12 @@ class Corpora(unittest.TestCase):
     def test_tldr(self):
         idx, o = self.index_corpus("tldr")
         self.assertGreater(o["articles"], 7000)
-        # The page of the "." command is a file named "..md".
-        self.assertEqual(data_of(idx, "pages/common/.")["title"], ".")
+        # The page of the "." command is a file named "..md"; its slug is
+        # spelled out (a "." segment never reaches the server) and does not
+        # take the slug of Graphviz's dot.md.
+        self.assertEqual(data_of(idx, "pages/common/_dot")["title"], ".")
+        self.assertEqual(data_of(idx, "pages/common/dot")["title"], "dot")
+        self.assertNotIn("pages/common/.", slugs(idx))
         self.assertEqual(data_of(idx, "pages/common/tar")["title"], "tar")
         d = data_of(idx, "pages.ar/common/tar")
         self.assertEqual((d["title"], d["lang"]), ("tar", "ar"))

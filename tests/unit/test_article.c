@@ -458,6 +458,55 @@ static void corpus(const char *rel, const char *sub, daleel_lang want)
     CHECK(parsed > 0, "some %s pages parsed", sub);
 }
 
+/* Default slugs never hold a segment made only of dots, which browsers
+ * would remove from /a/<slug> (tldr's "..md" is the page of "."); other
+ * names are kept as they are. */
+static void default_slugs(void)
+{
+    struct { const char *path, *slug; } cases[] = {
+        { "pages/common/..md", "pages/common/_dot" },
+        { "pages.ar/common/..md", "pages.ar/common/_dot" },
+        { "pages/common/dot.md", "pages/common/dot" },
+        { "...md", "_dot-dot" },
+        { "a/..../b.md", "a/_dot-dot-dot-dot/b" },
+        { "./..md", "_dot" },
+        { "x/.hidden.md", "x/.hidden" },
+        { "x/a..b.md", "x/a..b" },
+        { "x/._.md", "x/._" },
+        { "a//b.md", "a//b" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        daleel_article *a = NULL;
+        CHECK_INT(daleel_article_parse("# A\n", 4, cases[k].path, 0, &a, NULL),
+                  DALEEL_OK, "parsed %s", cases[k].path);
+        if (a)
+            CHECK_STR(a->slug, cases[k].slug, "default slug of %s",
+                      cases[k].path);
+        daleel_article_free(a);
+    }
+    /* The translation key is no URL: it keeps the dots, and the two
+     * versions of the "." page still find each other. */
+    daleel_article *en = NULL, *ar = NULL;
+    daleel_article_parse("# .\n", 4, "pages/common/..md", 0, &en, NULL);
+    daleel_article_parse("# .\n", 4, "pages.ar/common/..md", 0, &ar, NULL);
+    if (en && ar) {
+        CHECK_STR(en->translation, "pages/common/.", "translation key of ..md");
+        CHECK_STR(ar->translation, en->translation, "same key in Arabic");
+    } else {
+        CHECK(0, "parsed both versions of ..md");
+    }
+    daleel_article_free(en);
+    daleel_article_free(ar);
+    /* A front matter slug with a "." or ".." part is refused, not renamed. */
+    const char *fm = "---\nslug: pages/common/.\n---\n# A\n";
+    daleel_article_error e;
+    daleel_article *bad = NULL;
+    CHECK_INT(daleel_article_parse(fm, strlen(fm), "x.md", 0, &bad, &e),
+              DALEEL_EPARSE, "front matter slug with a \".\" part");
+    CHECK_INT(e.line, 2, "on the slug's line");
+    daleel_article_free(bad);
+}
+
 /* The same page in both languages shares its translation key. */
 static void translations(void)
 {
@@ -488,6 +537,7 @@ int main(void)
     test_golden();
     test_api();
     translations();
+    default_slugs();
     test_hostile();
     corpus("../shared/corpora/tldr", "pages", DALEEL_LANG_EN);
     corpus("../shared/corpora/tldr", "pages.ar", DALEEL_LANG_AR);
