@@ -1192,6 +1192,20 @@ extern "C" daleel_query *daleel_query_match_all(void)
     }
 }
 
+extern "C" daleel_query *daleel_query_constant(const daleel_query *filter,
+                                              double weight)
+{
+    try {
+        /* release(): the query owns the source and deletes it. */
+        Xapian::PostingSource *ps = new Xapian::FixedWeightPostingSource(weight);
+        Xapian::Query fixed(ps->release());
+        return new_query(Xapian::Query(Xapian::Query::OP_FILTER, fixed,
+                                       filter->q));
+    } catch (...) {
+        return NULL;
+    }
+}
+
 extern "C" daleel_query *daleel_query_copy(const daleel_query *q)
 {
     return new_query(q->q);

@@ -41,6 +41,14 @@ typedef struct {
 daleel_status dli_qcopy_make(const daleel_analysis *a, dli_qcopy *out);
 void dli_qcopy_clear(dli_qcopy *q);
 
+/* The weight that puts the reader's language first: more than any
+ * relevance weight a query of DALEEL_MAX_QUERY_WORDS words can reach. */
+#define DLI_W_LANG 1e6
+
+/* 'q' (consumed) AND_MAYBE a constant DLI_W_LANG for documents in 'lang';
+ * 'q' itself for DALEEL_LANG_NONE.  NULL on OOM. */
+daleel_query *dli_prefer_lang(daleel_query *q, daleel_lang lang);
+
 /* The as-you-type prefixes of token 't' (its PREFIX terms, or its exact
  * term when the analyzer gave none), at most 'max' into 'out'. */
 size_t dli_prefix_terms(const daleel_term *terms, const daleel_token *t,
@@ -60,6 +68,15 @@ typedef struct {
     size_t cap, n;
     struct dli_mterm *prefixes;
     size_t n_prefixes, cap_prefixes;
+    /* Pre-screen for snippets: when every term is ASCII, a piece of text
+     * that contains none of 'needles' (case-insensitively) cannot match,
+     * and is not analyzed. */
+    struct dli_needle {
+        char text[DALEEL_MAX_TERM + 1];
+        size_t len;
+    } *needles;
+    size_t n_needles, cap_needles;
+    int not_ascii;            /* some term is not ASCII: no pre-screen */
     unsigned n_words;         /* word numbers are below this */
     unsigned n_want;          /* a passage with this many words is the best */
 } dli_matcher;
@@ -71,17 +88,42 @@ daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
                               unsigned word);
 daleel_status dli_matcher_add_prefix(dli_matcher *m, const char *prefix,
                                      size_t len, unsigned word);
+/* Could 'len' bytes of 'text' hold a query word?  1 unless the
+ * pre-screen (see above) rules it out. */
+int dli_matcher_may_match(const dli_matcher *m, const char *text, size_t len);
 /* The word that 'term' belongs to, or -1. */
 int dli_matcher_find(const dli_matcher *m, const char *term, size_t len);
 
-/* Fill 'hit' from a document's data JSON ('data', 'len' bytes); with 'm'
- * also choose its snippet, section and marks (using 's->an').  Every
- * string of the hit is set (possibly ""), except 'translation' which is
- * NULL when the article has none.  Errors: DALEEL_ENOMEM, DALEEL_EINDEX
- * (data that is not a JSON object). */
-daleel_status dli_hit_from_data(daleel_searcher *s, const char *data,
-                                size_t len, const dli_matcher *m,
-                                daleel_hit *hit);
+/* A document's data (document.h), read by search_json.c.  The strings
+ * point into the buffer that was parsed (decoded in place); absent ones
+ * are "". */
+typedef struct {
+    char *id, *heading, *text;
+    size_t heading_len, text_len;
+} dli_section;
+
+typedef struct {
+    char *slug, *title, *lang, *category, *summary, *path, *translation,
+        *audience;
+    size_t summary_len;
+    long long updated;
+    dli_section *sections;
+    size_t n_sections;
+} dli_docdata;
+
+/* Parse the 'len' bytes of JSON at 'data' (modified: strings are decoded
+ * in place) into '*d'; free with dli_docdata_clear().  Errors:
+ * DALEEL_EINDEX (not a JSON object), DALEEL_ENOMEM. */
+daleel_status dli_docdata_parse(char *data, size_t len, dli_docdata *d);
+void dli_docdata_clear(dli_docdata *d);
+
+/* Fill 'hit' from a document's data JSON ('data', 'len' bytes, modified
+ * by the parse); with 'm' also choose its snippet, section and marks
+ * (using 's->an').  Every string of the hit is set (possibly ""), except
+ * 'translation' which is NULL when the article has none.  Errors:
+ * DALEEL_ENOMEM, DALEEL_EINDEX (data that is not a JSON object). */
+daleel_status dli_hit_from_data(daleel_searcher *s, char *data, size_t len,
+                                const dli_matcher *m, daleel_hit *hit);
 /* Free the strings of one hit (not the hit itself). */
 void dli_hit_clear(daleel_hit *hit);
 

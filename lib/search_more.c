@@ -139,9 +139,11 @@ daleel_status daleel_suggest(daleel_searcher *s, const char *q, size_t len,
     }
     if (n_words == 0)
         return DALEEL_OK;
-    daleel_query *query = audience(daleel_query_combine(DALEEL_Q_AND, words,
-                                                        n_words, 0),
-                                   internal);
+    daleel_query *query = daleel_query_combine(DALEEL_Q_AND, words, n_words,
+                                               0);
+    if (lang == DALEEL_LANG_NONE)
+        query = dli_prefer_lang(query, qlang);
+    query = audience(query, internal);
     free_all(words, n_words);
     daleel_query *filter = NULL;
     daleel_mset *ms = NULL;
@@ -161,13 +163,8 @@ daleel_status daleel_suggest(daleel_searcher *s, const char *q, size_t len,
     p.prefer_slot = -1;
     p.collapse_slot = -1;
     p.facet_slot = -1;
-    if (lang == DALEEL_LANG_NONE) {
-        if (qlang != DALEEL_LANG_NONE) {
-            p.prefer_slot = DALEEL_SLOT_LANG;
-            p.prefer_value = daleel_lang_code(qlang);
-        }
+    if (lang == DALEEL_LANG_NONE)
         p.collapse_slot = DALEEL_SLOT_TRANSLATION;
-    }
     st = daleel_index_search(s->idx, &p, &ms);
     if (st != DALEEL_OK) {
         dli_search_index_err(s, st);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "daleel/index.h"
 #include "search_int.h"
 
@@ -18,6 +16,8 @@
 /* A match this far into a long sentence moves the window's start, so the
  * match shows with some words before it. */
 #define LEAD_CHARS 60
+/* Section text is analyzed this many bytes (of whole sentences) at a time. */
+#define CHUNK_BYTES 250
 
 /* ---- UTF-8 --------------------------------------------------------------- */
 
@@ -84,6 +84,7 @@ void dli_matcher_init(dli_matcher *m)
 
 void dli_matcher_clear(dli_matcher *m)
 {
+    free(m->needles);
     for (size_t i = 0; i < m->cap; i++)
         free(m->slots[i].text);
     free(m->slots);
@@ -103,9 +104,76 @@ static struct dli_mterm *slot_of(struct dli_mterm *slots, size_t cap,
     return &slots[i];
 }
 
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+/* The needle of a term: its text without the prefix (capitals), less its
+ * last letter when longer than four, because an English stem may end
+ * differently from the word (happy, Zhappi; argue, Zargu).  Non-ASCII
+ * terms turn the pre-screen off. */
+static daleel_status add_needle(dli_matcher *m, const char *t, size_t len)
+{
+    while (len && *t >= 'A' && *t <= 'Z') {
+        t++;
+        len--;
+    }
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)t[i] >= 0x80)
+            m->not_ascii = 1;
+    if (m->not_ascii || len == 0)
+        return DALEEL_OK;
+    if (len > 4)
+        len--;
+    if (len > DALEEL_MAX_TERM)
+        len = DALEEL_MAX_TERM;
+    for (size_t i = 0; i < m->n_needles; i++)
+        if (m->needles[i].len == len && memcmp(m->needles[i].text, t, len) == 0)
+            return DALEEL_OK;
+    if (m->n_needles == m->cap_needles) {
+        size_t cap = m->cap_needles ? 2 * m->cap_needles : 8;
+        struct dli_needle *v = realloc(m->needles, cap * sizeof *v);
+        if (!v)
+            return DALEEL_ENOMEM;
+        m->needles = v;
+        m->cap_needles = cap;
+    }
+    struct dli_needle *n = &m->needles[m->n_needles++];
+    for (size_t i = 0; i < len; i++)
+        n->text[i] = lower(t[i]);
+    n->text[len] = '\0';
+    n->len = len;
+    return DALEEL_OK;
+}
+
+int dli_matcher_may_match(const dli_matcher *m, const char *text, size_t len)
+{
+    if (m->not_ascii)
+        return 1;
+    for (size_t k = 0; k < m->n_needles; k++) {
+        const struct dli_needle *n = &m->needles[k];
+        if (n->len > len)
+            continue;
+        char c0 = n->text[0];
+        for (size_t i = 0; i + n->len <= len; i++) {
+            if (lower(text[i]) != c0)
+                continue;
+            size_t j = 1;
+            while (j < n->len && lower(text[i + j]) == n->text[j])
+                j++;
+            if (j == n->len)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
                               unsigned word)
 {
+    if (add_needle(m, term, len) != DALEEL_OK)
+        return DALEEL_ENOMEM;
     if (2 * (m->n + 1) > m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 32;
         struct dli_mterm *slots = calloc(cap, sizeof *slots);
@@ -136,6 +204,8 @@ daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
 daleel_status dli_matcher_add_prefix(dli_matcher *m, const char *prefix,
                                      size_t len, unsigned word)
 {
+    if (add_needle(m, prefix, len) != DALEEL_OK)
+        return DALEEL_ENOMEM;
     if (m->n_prefixes == m->cap_prefixes) {
         size_t cap = m->cap_prefixes ? 2 * m->cap_prefixes : 4;
         struct dli_mterm *v = realloc(m->prefixes, cap * sizeof *v);
@@ -252,21 +322,23 @@ typedef struct {
     unsigned gen;
     mtoks cur;
     best_passage best;
+    int best_here;           /* the best passage is in the section at hand */
 } chooser;
 
-/* Analyze 'text' and collect its matched tokens into ch->cur. */
-static daleel_status match_text(chooser *ch, const char *text, size_t len)
+/* Analyze 'len' bytes of 'text' (which start at byte 'base' of their
+ * section) and append its matched tokens to ch->cur. */
+static daleel_status match_text(chooser *ch, const char *text, size_t len,
+                                size_t base)
 {
     const daleel_analysis *a;
-    ch->cur.n = 0;
     daleel_status st = daleel_analyze(ch->s->an, text, len,
                                       DALEEL_ANALYZE_INDEX, 1, &a);
     if (st != DALEEL_OK)
         return st;
     for (size_t i = 0; i < a->n_tokens; i++) {
         int w = token_word(ch->m, a, &a->tokens[i]);
-        if (w >= 0 && mtoks_push(&ch->cur, a->tokens[i].start,
-                                 a->tokens[i].end, (unsigned)w) != 0)
+        if (w >= 0 && mtoks_push(&ch->cur, base + a->tokens[i].start,
+                                 base + a->tokens[i].end, (unsigned)w) != 0)
             return DALEEL_ENOMEM;
     }
     return DALEEL_OK;
@@ -291,14 +363,17 @@ static unsigned count_words(chooser *ch, size_t *k, size_t end,
     return n;
 }
 
-/* Score the sentences of one text; keep the best.  Returns 1 when a
+/* Score the sentences of text[from, to) of section 'section' (its
+ * matched tokens are in ch->cur); keep the best.  Returns 1 when a
  * sentence holds every query word (no need to look further). */
 static int score_sentences(chooser *ch, size_t section, const char *text,
-                           size_t len, unsigned heading_words)
+                           size_t from, size_t to, unsigned heading_words)
 {
     size_t k = 0;
-    for (size_t from = 0; from < len && k < ch->cur.n;) {
-        size_t end = sentence_end(text, len, from);
+    while (k < ch->cur.n && ch->cur.v[k].start < from)
+        k++;
+    while (from < to && k < ch->cur.n) {
+        size_t end = sentence_end(text, to, from);
         unsigned total;
         while (k < ch->cur.n && ch->cur.v[k].start < from)
             k++;
@@ -316,15 +391,65 @@ static int score_sentences(chooser *ch, size_t section, const char *text,
             b->words = words;
             b->heading_words = heading_words;
             b->total = total;
-            b->toks.n = 0;
-            for (size_t i = 0; i < ch->cur.n; i++)
-                if (mtoks_push(&b->toks, ch->cur.v[i].start, ch->cur.v[i].end,
-                               ch->cur.v[i].word) != 0)
-                    return -1;
+            ch->best_here = 1;
         }
         from = end;
     }
     return ch->best.found && ch->best.words >= ch->m->n_want;
+}
+
+/* The end of the chunk of whole sentences of about CHUNK_BYTES starting
+ * at 'from'. */
+static size_t chunk_end(const char *text, size_t len, size_t from)
+{
+    size_t e = from;
+    while (e < len && e - from < CHUNK_BYTES)
+        e = sentence_end(text, len, e);
+    return e;
+}
+
+/* Look through one section's text for the best passage, a chunk of
+ * sentences at a time, so that a long section whose first sentences hold
+ * every query word is not analyzed to its end.  The chunk after the best
+ * sentence is analyzed too: the snippet may run into it. */
+static daleel_status scan_section(chooser *ch, size_t section,
+                                  const char *text, size_t len,
+                                  unsigned heading_words, int *done)
+{
+    ch->cur.n = 0;
+    ch->best_here = 0;
+    *done = 0;
+    for (size_t from = 0; from < len;) {
+        size_t to = chunk_end(text, len, from);
+        if (!dli_matcher_may_match(ch->m, text + from, to - from)) {
+            from = to;
+            continue;
+        }
+        daleel_status st = match_text(ch, text + from, to - from, from);
+        if (st != DALEEL_OK)
+            return st;
+        if (score_sentences(ch, section, text, from, to, heading_words)) {
+            size_t next = to < len ? chunk_end(text, len, to) : to;
+            if (next > to &&
+                dli_matcher_may_match(ch->m, text + to, next - to)) {
+                st = match_text(ch, text + to, next - to, to);
+                if (st != DALEEL_OK)
+                    return st;
+            }
+            *done = 1;
+            break;
+        }
+        from = to;
+    }
+    if (ch->best_here) {
+        /* Keep this section's matched tokens for the marks. */
+        ch->best.toks.n = 0;
+        for (size_t i = 0; i < ch->cur.n; i++)
+            if (mtoks_push(&ch->best.toks, ch->cur.v[i].start, ch->cur.v[i].end,
+                           ch->cur.v[i].word) != 0)
+                return DALEEL_ENOMEM;
+    }
+    return DALEEL_OK;
 }
 
 /* The window of about SNIPPET_CHARS characters around the sentence
@@ -374,12 +499,6 @@ static void window(const char *text, size_t len, size_t start, size_t end,
 }
 
 /* ---- Hits ---------------------------------------------------------------- */
-
-static char *jstr(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return strdup(v ? v : "");
-}
 
 void dli_hit_clear(daleel_hit *h)
 {
@@ -431,7 +550,7 @@ static daleel_status set_snippet(daleel_hit *h, const char *text, size_t ws,
 }
 
 static daleel_status choose_snippet(daleel_searcher *s, const dli_matcher *m,
-                                    const json_t *doc, daleel_hit *h)
+                                    const dli_docdata *doc, daleel_hit *h)
 {
     daleel_status st = DALEEL_ENOMEM;
     chooser ch = {0};
@@ -440,58 +559,52 @@ static daleel_status choose_snippet(daleel_searcher *s, const dli_matcher *m,
     ch.stamp = calloc(m->n_words ? m->n_words : 1, sizeof *ch.stamp);
     if (!ch.stamp)
         goto out;
-    const json_t *sections = json_object_get(doc, "sections");
-    size_t n = json_array_size(sections);
-    for (size_t i = 0; i < n; i++) {
-        const json_t *sec = json_array_get(sections, i);
-        const json_t *jt = json_object_get(sec, "text");
-        const char *text = json_string_value(jt);
-        size_t len = json_string_length(jt);
-        if (!text || !len)
+    for (size_t i = 0; i < doc->n_sections; i++) {
+        const dli_section *sec = &doc->sections[i];
+        if (!sec->text_len)
             continue;
         unsigned hw = 0;
-        const json_t *jh = json_object_get(sec, "heading");
-        if (json_string_length(jh)) {
-            st = match_text(&ch, json_string_value(jh), json_string_length(jh));
+        if (sec->heading_len &&
+            dli_matcher_may_match(m, sec->heading, sec->heading_len)) {
+            ch.cur.n = 0;
+            st = match_text(&ch, sec->heading, sec->heading_len, 0);
             if (st != DALEEL_OK)
                 goto out;
             size_t k = 0;
             unsigned total;
             hw = count_words(&ch, &k, SIZE_MAX, &total);
         }
-        st = match_text(&ch, text, len);
+        int done;
+        st = scan_section(&ch, i, sec->text, sec->text_len, hw, &done);
         if (st != DALEEL_OK)
             goto out;
-        int r = score_sentences(&ch, i, text, len, hw);
-        st = DALEEL_ENOMEM;
-        if (r < 0)
-            goto out;
-        if (r > 0)
+        if (done)
             break;
     }
-    const char *text = NULL;
-    size_t len = 0;
+    const char *text;
+    size_t len;
+    st = DALEEL_ENOMEM;
     if (ch.best.found) {
-        const json_t *sec = json_array_get(sections, ch.best.section);
-        text = json_string_value(json_object_get(sec, "text"));
-        len = json_string_length(json_object_get(sec, "text"));
+        const dli_section *sec = &doc->sections[ch.best.section];
+        text = sec->text;
+        len = sec->text_len;
         free(h->section_id);
         free(h->section_heading);
-        h->section_id = jstr(sec, "id");
-        h->section_heading = jstr(sec, "heading");
+        h->section_id = strdup(sec->id);
+        h->section_heading = strdup(sec->heading);
         if (!h->section_id || !h->section_heading)
             goto out;
     } else {
         /* No query word in the body (a title match): the summary, with
          * whatever it matches marked. */
-        const json_t *js = json_object_get(doc, "summary");
-        text = json_string_value(js);
-        len = json_string_length(js);
-        if (!text || !len) {
+        text = doc->summary;
+        len = doc->summary_len;
+        if (!len) {
             st = DALEEL_OK;
             goto out;
         }
-        st = match_text(&ch, text, len);
+        ch.cur.n = 0;
+        st = match_text(&ch, text, len, 0);
         if (st != DALEEL_OK)
             goto out;
         st = DALEEL_ENOMEM;
@@ -519,41 +632,36 @@ out:
     return st;
 }
 
-daleel_status dli_hit_from_data(daleel_searcher *s, const char *data,
-                                size_t len, const dli_matcher *m,
-                                daleel_hit *h)
+daleel_status dli_hit_from_data(daleel_searcher *s, char *data, size_t len,
+                                const dli_matcher *m, daleel_hit *h)
 {
+    dli_docdata d;
     memset(h, 0, sizeof *h);
-    json_error_t jerr;
-    json_t *doc = json_loadb(data, len, 0, &jerr);
-    if (!json_is_object(doc)) {
-        json_decref(doc);
-        return dli_search_err(s, DALEEL_EINDEX, "document data: %s",
-                              jerr.text);
-    }
-    daleel_status st = DALEEL_ENOMEM;
-    h->slug = jstr(doc, "slug");
-    h->title = jstr(doc, "title");
-    h->category = jstr(doc, "category");
-    h->path = jstr(doc, "path");
-    h->summary = jstr(doc, "summary");
+    daleel_status st = dli_docdata_parse(data, len, &d);
+    if (st != DALEEL_OK)
+        return dli_search_err(s, st, st == DALEEL_ENOMEM
+                                         ? "out of memory"
+                                         : "document data is not a JSON object");
+    st = DALEEL_ENOMEM;
+    h->slug = strdup(d.slug);
+    h->title = strdup(d.title);
+    h->category = strdup(d.category);
+    h->path = strdup(d.path);
+    h->summary = strdup(d.summary);
     h->section_id = strdup("");
     h->section_heading = strdup("");
     h->snippet = strdup("");
     if (!h->slug || !h->title || !h->category || !h->path || !h->summary ||
         !h->section_id || !h->section_heading || !h->snippet)
         goto out;
-    const char *lang = json_string_value(json_object_get(doc, "lang"));
-    h->lang = daleel_lang_from_code(lang ? lang : "");
-    h->updated = (int64_t)json_integer_value(json_object_get(doc, "updated"));
-    const char *aud = json_string_value(json_object_get(doc, "audience"));
-    h->internal = aud && strcmp(aud, "internal") == 0;
-    const char *tr = json_string_value(json_object_get(doc, "translation"));
-    if (tr && tr[0] && !(h->translation = strdup(tr)))
+    h->lang = daleel_lang_from_code(d.lang);
+    h->updated = (int64_t)d.updated;
+    h->internal = strcmp(d.audience, "internal") == 0;
+    if (d.translation[0] && !(h->translation = strdup(d.translation)))
         goto out;
-    st = m ? choose_snippet(s, m, doc, h) : DALEEL_OK;
+    st = m ? choose_snippet(s, m, &d, h) : DALEEL_OK;
 out:
-    json_decref(doc);
+    dli_docdata_clear(&d);
     if (st != DALEEL_OK) {
         dli_hit_clear(h);
         if (st == DALEEL_ENOMEM)

@@ -240,6 +240,12 @@ daleel_query *daleel_query_combine(daleel_qop op, daleel_query *const *subs,
 /* 'q' with its weights multiplied by 'factor' (>= 0; NULL otherwise). */
 daleel_query *daleel_query_scale(const daleel_query *q, double factor);
 daleel_query *daleel_query_match_all(void);
+/* The documents matching the boolean 'filter', each with the same weight
+ * 'weight' (a Xapian::FixedWeightPostingSource filtered by it).  AND_MAYBE
+ * it onto a query to rank those documents above the others (weight larger
+ * than any relevance weight) while Xapian still prunes by weight, which a
+ * sort by key does not allow.  Added by the search session. */
+daleel_query *daleel_query_constant(const daleel_query *filter, double weight);
 daleel_query *daleel_query_copy(const daleel_query *q);
 int daleel_query_empty(const daleel_query *q);
 /* Xapian's description of the query ("Query((a OR b))"), for tests and

@@ -198,7 +198,7 @@ class SearchCli(unittest.TestCase):
 
     def test_explain(self):
         r = self.cli("--explain", "password")
-        self.assertIn("Query: Query(((password@1 OR 1.5 * Spassword@1 OR", r.stdout)
+        self.assertIn("Query: Query((((password@1 OR 1.5 * Spassword@1 OR", r.stdout)
 
     def test_suggest(self):
         r = self.cli("--suggest", "ref")

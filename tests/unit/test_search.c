@@ -251,6 +251,21 @@ static void test_descriptions(daleel_searcher *s)
     daleel_search_opts o = {0};
     daleel_results *r;
 
+    /* All languages: the query's own first, by a constant weight. */
+    o.q = "password ";
+    o.q_len = strlen(o.q);
+    r = search_opts(s, &o);
+    CHECK_STR(r->query_description,
+              "Query((((password@1 OR 1.5 * Spassword@1 OR Zpassword@1 OR 1.5 "
+              "* SZpassword@1) AND_MAYBE (PostingSource(Xapian::"
+              "FixedWeightPostingSource(wt=1000000)) FILTER Len)) AND_NOT "
+              "XUinternal))",
+              "the reader's language first");
+    daleel_results_free(r);
+
+    /* The rest with a language filter, which needs no boost. */
+    o.lang = DALEEL_LANG_EN;
+
     o.q = "refund ";
     o.q_len = strlen(o.q);
     r = search_opts(s, &o);
@@ -303,21 +318,24 @@ static void test_descriptions(daleel_searcher *s)
     /* Fewer than 10 articles have both words: any word, with the
      * documents that have all of them boosted. */
     CHECK_STR(r->query_description,
-              "Query(((((((track@4 OR 1.5 * Strack@4 OR Ztrack@4 OR 1.5 * "
+              "Query((((((track@4 OR 1.5 * Strack@4 OR Ztrack@4 OR 1.5 * "
               "SZtrack@4) OR (parcel@6 OR 1.5 * Sparcel@6 OR Zparcel@6 OR "
-              "1.5 * SZparcel@6)) AND_MAYBE 0.5 * ((track@4 OR 1.5 * "
+              "1.5 * SZparcel@6)) AND_MAYBE (0.5 * ((track@4 OR 1.5 * "
               "Strack@4 OR Ztrack@4 OR 1.5 * SZtrack@4) AND (parcel@6 OR 1.5 "
-              "* Sparcel@6 OR Zparcel@6 OR 1.5 * SZparcel@6))) AND_MAYBE "
-              "(track@4 PHRASE 3 parcel@6)) AND_MAYBE 0.2999999999999999889 "
+              "* Sparcel@6 OR Zparcel@6 OR 1.5 * SZparcel@6)) AND_MAYBE "
+              "(track@4 PHRASE 3 parcel@6))) AND_MAYBE 0.2999999999999999889 "
               "* (how@1 OR do@2 OR i@3 OR my@5)) AND_NOT XUinternal))",
               "question and stop words dropped (kept as a small boost); "
-              "any-word fallback with an all-words boost; the whole-query "
-              "phrase spans the gap");
+              "any-word fallback with an all-words boost, inside which the "
+              "whole-query phrase (spanning the gap) is tested");
     daleel_results_free(r);
 
     o.q = "الاسترداد ";
     o.q_len = strlen(o.q);
+    o.lang = DALEEL_LANG_NONE;
     r = search_opts(s, &o);
+    CHECK(strstr(r->query_description, "FILTER Lar") != NULL,
+          "an Arabic query prefers Arabic");
     CHECK(strstr(r->query_description, "الاسترداد@1 OR ") &&
               strstr(r->query_description, "Zاسترداد@1"),
           "Arabic: exact and stem terms (%s)", r->query_description);
