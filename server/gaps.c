@@ -34,13 +34,20 @@ static json_t *own_str(char *s)
 /* ---- Login -------------------------------------------------------------------- */
 
 /* Only our own report pages are acceptable after login: never an absolute
- * or protocol-relative URL (an open redirect). */
+ * or protocol-relative URL (an open redirect), and nothing but printable
+ * ASCII: a CR or LF anywhere would end the Location header (libmicrohttpd
+ * then drops the header and the 303 leads nowhere), and raw UTF-8 is not
+ * a valid header value. */
 static const char *safe_next(const char *next)
 {
     if (next && strncmp(next, "/gaps", 5) == 0 && !strstr(next, "//") &&
-        !strchr(next, '\\') && strspn(next, "\r\n") == 0 &&
-        (next[5] == '\0' || next[5] == '?' || next[5] == '.'))
+        !strchr(next, '\\') &&
+        (next[5] == '\0' || next[5] == '?' || next[5] == '.')) {
+        for (const char *c = next; *c; c++)
+            if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f)
+                return "/gaps";
         return next;
+    }
     return "/gaps";
 }
 
