@@ -104,6 +104,29 @@ static bool path_missing(const std::string &path) noexcept
     return stat(path.c_str(), &st) != 0 && errno == ENOENT;
 }
 
+/* Record Xapian's message for 'e', after "what: " unless 'what' is "",
+ * and with the system's reason when Xapian kept one: get_msg() says
+ * "mkdir failed", get_error_string() says why ("Not a directory"). */
+static daleel_status xapian_err(daleel_index *idx, daleel_status st,
+                                const char *what,
+                                const Xapian::Error &e) noexcept
+{
+    const char *why = NULL;
+    try {
+        why = e.get_error_string();   /* builds a std::string: may throw */
+    } catch (...) {
+    }
+    return set_err(idx, st, "%s%s%s%s%s%s", what, what[0] ? ": " : "",
+                   e.get_msg().c_str(), why ? " (" : "", why ? why : "",
+                   why ? ")" : "");
+}
+
+static bool ends_with(const std::string &s, const char *tail) noexcept
+{
+    size_t n = strlen(tail);
+    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
 /* Classify the exception being handled.  Must be called from a catch
  * block; it rethrows and catches, so nothing escapes it. */
 static daleel_status status_from_exception(daleel_index *idx) noexcept
@@ -111,38 +134,38 @@ static daleel_status status_from_exception(daleel_index *idx) noexcept
     try {
         throw;
     } catch (const Xapian::DatabaseLockError &e) {
-        return set_err(idx, DALEEL_ELOCKED,
-                       "index is locked by another writer: %s",
-                       e.get_msg().c_str());
+        /* Only "already locked" (Xapian's FlintLock::INUSE, the same words
+         * since flint) means another writer holds the lock.  The lock file
+         * may also fail to open (permissions, a read-only file system, too
+         * many open files): telling the user to wait for another writer
+         * then would send them the wrong way. */
+        if (ends_with(e.get_msg(), ": already locked"))
+            return xapian_err(idx, DALEEL_ELOCKED,
+                              "index is locked by another writer", e);
+        return xapian_err(idx, DALEEL_EIO, "cannot lock the index", e);
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        return set_err(idx, DALEEL_ENOTFOUND, "no index there: %s",
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_ENOTFOUND, "no index there", e);
     } catch (const Xapian::DatabaseVersionError &e) {
-        return set_err(idx, DALEEL_EINDEX, "unsupported index format: %s",
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINDEX, "unsupported index format", e);
     } catch (const Xapian::DatabaseOpeningError &e) {
         if (idx && path_missing(idx->path))
             return set_err(idx, DALEEL_ENOTFOUND, "no index at '%s'",
                            idx->path.c_str());
-        return set_err(idx, DALEEL_EINDEX, "cannot open the index: %s",
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINDEX, "cannot open the index", e);
     } catch (const Xapian::DatabaseCreateError &e) {
-        return set_err(idx, DALEEL_EIO, "cannot create the index: %s",
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EIO, "cannot create the index", e);
     } catch (const Xapian::DatabaseCorruptError &e) {
-        return set_err(idx, DALEEL_EINDEX, "index is corrupt: %s",
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINDEX, "index is corrupt", e);
     } catch (const Xapian::DocNotFoundError &e) {
-        return set_err(idx, DALEEL_ENOTFOUND, "%s", e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_ENOTFOUND, "", e);
     } catch (const Xapian::QueryParserError &e) {
-        return set_err(idx, DALEEL_EPARSE, "%s", e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EPARSE, "", e);
     } catch (const Xapian::InvalidArgumentError &e) {
-        return set_err(idx, DALEEL_EINVAL, "%s", e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINVAL, "", e);
     } catch (const Xapian::InvalidOperationError &e) {
-        return set_err(idx, DALEEL_EINVAL, "%s", e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINVAL, "", e);
     } catch (const Xapian::Error &e) {
-        return set_err(idx, DALEEL_EINDEX, "%s: %s", e.get_type(),
-                       e.get_msg().c_str());
+        return xapian_err(idx, DALEEL_EINDEX, e.get_type(), e);
     } catch (const std::bad_alloc &) {
         return set_err(idx, DALEEL_ENOMEM, "out of memory");
     } catch (const std::exception &e) {

@@ -620,6 +620,28 @@ class Fatal(unittest.TestCase):
         r = indexer(self.art, os.path.join(blocker, "index"))
         self.assertEqual(r.returncode, 2)
         self.assertIn("cannot open index", r.stderr)
+        # Xapian's own words, and the system's reason.
+        self.assertIn("mkdir failed (Not a directory)", r.stderr)
+
+    def test_unopenable_lock_file_is_not_another_writer(self):
+        rev = self.indexed()
+        os.chmod(os.path.join(self.idx, "flintlock"), 0o444)
+        wrapper = ()
+        if os.geteuid() == 0:
+            # Root opens any file: run as 'nobody', who can read the
+            # articles and the index but not write the lock file.
+            if not shutil.which("setpriv"):
+                self.skipTest("running as root without setpriv")
+            wrapper = ("setpriv", "--reuid=65534", "--regid=65534",
+                       "--clear-groups", "--")
+            os.chmod(self.tmp, 0o755)
+        r = indexer(self.art, self.idx, wrapper=wrapper)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertNotIn("locked by another", r.stderr)
+        self.assertRegex(r.stderr, r"^daleel-index: cannot open index \S+ for "
+                                   r"writing: cannot lock the index: .*"
+                                   r"Permission denied\n$")
+        self.assertEqual(revision(self.idx), rev)
 
     def test_refuses_a_folder_that_is_not_an_index(self):
         # --articles and --index swapped by mistake.

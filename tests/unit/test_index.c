@@ -108,6 +108,15 @@ static void test_open_errors(void)
     fclose(fp);
     CHECK_INT(daleel_index_open_writable(f, 0, &idx), DALEEL_EIO,
               "creating a database over a plain file");
+    /* Below a plain file: Xapian's message and the system's reason. */
+    char below[600];
+    snprintf(below, sizeof below, "%s/index", f);
+    CHECK_INT(daleel_index_open_ex(below, DALEEL_OPEN_WRITABLE, &idx, msg,
+                                   sizeof msg),
+              DALEEL_EIO, "creating a database below a plain file");
+    CHECK(strstr(msg, "cannot create the index: ") == msg &&
+          strstr(msg, "mkdir failed (Not a directory)") != NULL,
+          "the message has Xapian's words and the reason: %s", msg);
 
     daleel_index *w = NULL, *w2 = NULL;
     CHECK_INT(daleel_index_open_writable(db_path("locked"), 0, &w), DALEEL_OK,
@@ -133,6 +142,46 @@ static void test_open_errors(void)
     CHECK_INT(daleel_index_open_writable(db_path("locked"), 0, &w), DALEEL_OK,
               "the lock is released on close");
     daleel_index_close(w);
+
+    /* A lock file that cannot be opened is no other writer: DALEEL_EIO, with
+     * the reason.  Root opens any file, so the child drops to 'nobody'. */
+    CHECK_INT(daleel_index_open_writable(db_path("nolock"), 0, &w), DALEEL_OK,
+              "a database to lock");
+    daleel_index_close(w);
+    snprintf(msg, sizeof msg, "%s/flintlock", db_path("nolock"));
+    CHECK_INT(chmod(msg, 0444), 0, "lock file made read-only");
+    if (geteuid() == 0)
+        chmod(harness_tmpdir(), 0711);   /* let 'nobody' reach it */
+    int fds[2];
+    CHECK_INT(pipe(fds), 0, "pipe");
+    pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        daleel_index *c = NULL;
+        char m[256];
+        daleel_status cst = daleel_index_open_ex(db_path("nolock"),
+                                                 DALEEL_OPEN_WRITABLE, &c, m,
+                                                 sizeof m);
+        ssize_t wr = write(fds[1], m, strlen(m) + 1);
+        _exit(cst == DALEEL_EIO && wr > 0 ? 0 : 1);
+    }
+    close(fds[1]);
+    memset(msg, 0, sizeof msg);
+    ssize_t got = read(fds[0], msg, sizeof msg - 1);
+    close(fds[0]);
+    status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+        printf("skip: cannot become 'nobody' to test an unopenable lock file\n");
+    } else {
+        CHECK(got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "an unopenable lock file gives DALEEL_EIO: %s", msg);
+        CHECK(strstr(msg, "cannot lock the index: ") == msg &&
+              strstr(msg, "Permission denied") != NULL,
+              "the message says why: %s", msg);
+    }
     daleel_index_close(NULL);
 }
 
