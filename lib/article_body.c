@@ -796,13 +796,98 @@ static void drop_html_inlines(cmark_node *heading)
     }
 }
 
+/* Fill sections 1.. from the headings but the title heading 't' (-1 for
+ * none): heading text (moved out of 'hs'), level and an id unique in the
+ * page, the explicit anchor when there is one, else made from the text.
+ * 'tmp' is scratch.  Also takes the raw HTML out of the headings, so the
+ * render that follows does not show it.  Errors: DALEEL_ENOMEM. */
+static daleel_status name_sections(headings *hs, long t, daleel_buf *tmp,
+                                   dli_body *body)
+{
+    daleel_status st = DALEEL_ENOMEM;
+    id_set ids = { NULL, 0 };
+    for (ids.cap = 16; ids.cap < 2 * body->n_sections; ids.cap *= 2)
+        ;
+    ids.v = calloc(ids.cap, sizeof *ids.v);
+    if (!ids.v)
+        return st;
+    for (size_t k = 0, s = 1; k < hs->n; k++) {
+        if ((long)k == t)
+            continue;
+        heading *h = &hs->v[k];
+        daleel_section *sec = &body->sections[s];
+        daleel_buf_reset(tmp);
+        if (h->anchor && plain_anchor(h->anchor))
+            daleel_buf_puts(tmp, h->anchor);
+        else if (h->anchor)
+            slugify(h->anchor, strlen(h->anchor), tmp);
+        if (!tmp->len)
+            slugify(h->text, strlen(h->text), tmp);
+        if (!tmp->len)
+            daleel_buf_printf(tmp, "section-%zu", s);
+        char *base = tmp->err == DALEEL_OK ? strdup(tmp->data) : NULL;
+        sec->id = base ? unique_id(&ids, base) : NULL;
+        sec->heading = h->text;
+        h->text = NULL;
+        sec->level = h->level;
+        if (!sec->id)
+            goto out;
+        drop_html_inlines(h->node);
+        s++;
+    }
+    st = DALEEL_OK;
+out:
+    free(ids.v);    /* the ids themselves belong to the sections */
+    return st;
+}
+
+/* Move each section's text out of 'texts' (one buffer per section) and
+ * join them into the body's text: section 0's text, then each section's
+ * heading and text, as lines.  Errors: DALEEL_ENOMEM, DALEEL_ETOOBIG. */
+static daleel_status join_texts(daleel_buf *texts, dli_body *body)
+{
+    daleel_status st = DALEEL_ENOMEM;
+    daleel_buf all;
+    daleel_buf_init(&all, DLI_ARTICLE_BUF_MAX);
+    for (size_t k = 0; k < body->n_sections; k++) {
+        daleel_buf *tb = &texts[k];
+        if (tb->err != DALEEL_OK) {
+            st = tb->err;
+            goto out;
+        }
+        if (k > 0 && body->sections[k].heading[0]) {
+            if (all.len)
+                daleel_buf_putc(&all, '\n');
+            daleel_buf_puts(&all, body->sections[k].heading);
+        }
+        if (tb->len) {
+            if (all.len)
+                daleel_buf_putc(&all, '\n');
+            daleel_buf_append(&all, tb->data, tb->len);
+        }
+        body->sections[k].text = tb->len ? daleel_buf_steal(tb, NULL)
+                                         : strdup("");
+        if (!body->sections[k].text)
+            goto out;
+    }
+    if (all.err != DALEEL_OK) {
+        st = all.err;
+        goto out;
+    }
+    body->text = all.len ? daleel_buf_steal(&all, NULL) : strdup("");
+    if (body->text)
+        st = DALEEL_OK;
+out:
+    daleel_buf_free(&all);
+    return st;
+}
+
 daleel_status dli_body_parse(const char *md, size_t len, int have_title,
                              dli_body *body)
 {
     daleel_status st = DALEEL_ENOMEM;
     memset(body, 0, sizeof *body);
     headings hs = { NULL, 0, 0 };
-    id_set ids = { NULL, 0 };
     walker w;
     memset(&w, 0, sizeof w);
     daleel_buf_init(&w.tmp, DLI_ARTICLE_BUF_MAX);
@@ -842,10 +927,7 @@ daleel_status dli_body_parse(const char *md, size_t len, int have_title,
     size_t n_secs = 1 + hs.n - (t >= 0);
     body->sections = calloc(n_secs, sizeof *body->sections);
     w.texts = calloc(n_secs, sizeof *w.texts);
-    for (ids.cap = 16; ids.cap < 2 * n_secs; ids.cap *= 2)
-        ;
-    ids.v = calloc(ids.cap, sizeof *ids.v);
-    if (!body->sections || !w.texts || !ids.v)
+    if (!body->sections || !w.texts)
         goto out;
     body->n_sections = n_secs;
     for (size_t k = 0; k < n_secs; k++)
@@ -854,30 +936,8 @@ daleel_status dli_body_parse(const char *md, size_t len, int have_title,
     body->sections[0].heading = strdup("");
     if (!body->sections[0].id || !body->sections[0].heading)
         goto out;
-    for (size_t k = 0, s = 1; k < hs.n; k++) {
-        if ((long)k == t)
-            continue;
-        heading *h = &hs.v[k];
-        daleel_section *sec = &body->sections[s];
-        daleel_buf_reset(&w.tmp);
-        if (h->anchor && plain_anchor(h->anchor))
-            daleel_buf_puts(&w.tmp, h->anchor);
-        else if (h->anchor)
-            slugify(h->anchor, strlen(h->anchor), &w.tmp);
-        if (!w.tmp.len)
-            slugify(h->text, strlen(h->text), &w.tmp);
-        if (!w.tmp.len)
-            daleel_buf_printf(&w.tmp, "section-%zu", s);
-        char *base = w.tmp.err == DALEEL_OK ? strdup(w.tmp.data) : NULL;
-        sec->id = base ? unique_id(&ids, base) : NULL;
-        sec->heading = h->text;
-        h->text = NULL;
-        sec->level = h->level;
-        if (!sec->id)
-            goto out;
-        drop_html_inlines(h->node);
-        s++;
-    }
+    if (name_sections(&hs, t, &w.tmp, body) != DALEEL_OK)
+        goto out;
 
     html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
     if (!html)
@@ -893,44 +953,13 @@ daleel_status dli_body_parse(const char *md, size_t len, int have_title,
     st = walk_sections(doc, &w);
     if (st != DALEEL_OK)
         goto out;
-    st = DALEEL_ENOMEM;
-    daleel_buf all;
-    daleel_buf_init(&all, DLI_ARTICLE_BUF_MAX);
-    for (size_t k = 0; k < n_secs; k++) {
-        daleel_buf *tb = &w.texts[k];
-        if (tb->err != DALEEL_OK) {
-            st = tb->err;
-            daleel_buf_free(&all);
-            goto out;
-        }
-        const char *txt = tb->data ? tb->data : "";
-        if (k > 0 && body->sections[k].heading[0]) {
-            if (all.len)
-                daleel_buf_putc(&all, '\n');
-            daleel_buf_puts(&all, body->sections[k].heading);
-        }
-        if (tb->len) {
-            if (all.len)
-                daleel_buf_putc(&all, '\n');
-            daleel_buf_append(&all, txt, tb->len);
-        }
-        body->sections[k].text = tb->len ? daleel_buf_steal(tb, NULL)
-                                         : strdup("");
-        if (!body->sections[k].text) {
-            daleel_buf_free(&all);
-            goto out;
-        }
-    }
-    if (all.err != DALEEL_OK) {
-        st = all.err;
-        daleel_buf_free(&all);
+    st = join_texts(w.texts, body);
+    if (st != DALEEL_OK)
         goto out;
-    }
-    body->text = all.len ? daleel_buf_steal(&all, NULL) : strdup("");
-    daleel_buf_free(&all);
+    st = DALEEL_ENOMEM;
     body->summary = w.summary ? w.summary : strdup("");
     w.summary = NULL;
-    if (!body->text || !body->summary)
+    if (!body->summary)
         goto out;
     st = DALEEL_OK;
 out:
@@ -939,7 +968,6 @@ out:
         free(hs.v[k].anchor);
     }
     free(hs.v);
-    free(ids.v);
     if (w.texts)
         for (size_t k = 0; k < body->n_sections; k++)
             daleel_buf_free(&w.texts[k]);
