@@ -229,7 +229,7 @@ class Attacks(unittest.TestCase):
         import tempfile
         import shutil
         cls.dir = tempfile.mkdtemp(prefix="daleel-attacks-")
-        cls.addClassCleanup(shutil.rmtree, cls.dir, True)
+        unittest.addModuleCleanup(shutil.rmtree, cls.dir, True)
         arts = os.path.join(cls.dir, "articles")
         e2e.write(os.path.join(arts, "en/help/normal.md"),
                   "---\ntitle: Normal article about refunds\nlang: en\n---\n"
@@ -257,7 +257,9 @@ class Attacks(unittest.TestCase):
                                 "--feedback-db", os.path.join(cls.dir, "fb.db"),
                                 "--threads", "2", "--vote-limit", "1000", "--quiet")
         cls.server.start()
-        cls.addClassCleanup(cls.server.stop)
+        # Stopped by ZZServerSurvived, which checks how it ended; this is
+        # for runs that select only some tests.
+        unittest.addModuleCleanup(cls.server.stop)
 
     # ---- helpers ----
 
@@ -695,6 +697,7 @@ class Attacks(unittest.TestCase):
             s.close()
         st, _, _ = srv.get("/search?q=refund")
         self.assertEqual(st, 200, "the server answers after the attack")
+        self.assertEqual(srv.stop(), 0, "clean exit after the slow clients:\n" + srv.output()[-3000:])
 
     @staticmethod
     def open_count(socks):
@@ -770,6 +773,22 @@ class Attacks(unittest.TestCase):
                 pass
             time.sleep(0.2)
         self.assertEqual(st, 200, "127.0.0.1 is served again after its connections close")
+        self.assertEqual(srv.stop(), 0, "clean exit:\n" + srv.output()[-3000:])
+
+
+class ZZServerSurvived(unittest.TestCase):
+    """Runs after Attacks (unittest orders classes by name): the server
+    that took every attack above stops cleanly, with no sanitizer report
+    in its output (the suite also runs in the ASan/UBSan build)."""
+
+    def test_server_exits_cleanly_after_the_attacks(self):
+        srv = Attacks.server
+        self.assertIsNone(srv.proc.poll(), "the server is still running after the attacks")
+        rc = srv.stop()
+        out = srv.output()
+        self.assertEqual(rc, 0, "exit status after SIGTERM; output:\n" + out[-3000:])
+        for bad in ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer"):
+            self.assertNotIn(bad, out)
 
 
 def _walk(o, key=""):
