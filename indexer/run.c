@@ -690,11 +690,83 @@ static int under_bad_dir(run_state *r, const char *path)
     return 0;
 }
 
+/* Open the index for writing (wiped with --full) and check that it was
+ * built by this analyzer.  Returns -1 to go on, else the exit status. */
+static int open_index(run_state *r)
+{
+    const options *o = &r->opt;
+    daleel_status st;
+
+    /* With --full the library opens the transaction itself, so the wipe
+     * is as invisible to readers as the rest of the run.  A failed open
+     * has no handle to ask: open_ex() hands over Xapian's message, with
+     * the system's reason when there is one. */
+    char why[256];
+    st = daleel_index_open_ex(o->index, DALEEL_OPEN_WRITABLE
+                              | (o->full ? DALEEL_OPEN_WIPE : 0u),
+                              &r->idx, why, sizeof why);
+    if (st == DALEEL_ELOCKED)
+        return fatal(r, "%s: index is locked by another daleel-index", o->index);
+    if (st != DALEEL_OK)
+        return fatal(r, "cannot open index %s for writing: %s", o->index,
+                     why[0] ? why : daleel_status_str(st));
+
+    /* Terms from two analyzer versions in one index would match some
+     * queries and silently miss others: refuse, and say how to fix it. */
+    if ((st = daleel_index_get_meta(r->idx, META_ANALYZER, &r->ver)) != DALEEL_OK)
+        return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
+    if (!o->full) {
+        char want[16];
+        snprintf(want, sizeof want, "%d", DALEEL_ANALYZER_VERSION);
+        if (r->ver ? strcmp(r->ver, want) != 0 : daleel_index_doccount(r->idx) > 0)
+            return fatal(r, "%s was built by analyzer version %s, this is version "
+                         "%s: run daleel-index --full", o->index,
+                         r->ver ? r->ver : "(none)", want);
+    }
+    return -1;
+}
+
+/* Stamp the metadata and commit, or cancel a run that changed nothing;
+ * then print the summary.  Returns the exit status. */
+static int finish(run_state *r)
+{
+    const options *o = &r->opt;
+    daleel_status st;
+    unsigned count = daleel_index_doccount(r->idx);
+    int write = r->modified || o->full || !r->ver;
+    if (write) {
+        char v[32], when[32];
+        time_t t = time(NULL);
+        struct tm tm;
+        snprintf(v, sizeof v, "%d", DALEEL_ANALYZER_VERSION);
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        char n[16];
+        snprintf(n, sizeof n, "%u", count);
+        if ((st = daleel_index_set_meta(r->idx, META_ANALYZER, v)) != DALEEL_OK
+            || (st = daleel_index_set_meta(r->idx, META_COUNT, n)) != DALEEL_OK
+            || (st = daleel_index_set_meta(r->idx, META_BUILT, when)) != DALEEL_OK)
+            return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
+    }
+
+    /* Xapian writes a new revision for any committed transaction, even an
+     * empty one, and every server would then reopen for nothing. */
+    if (!write)
+        st = daleel_index_cancel(r->idx);
+    else
+        st = daleel_index_commit(r->idx);
+    if (st != DALEEL_OK)
+        return fatal(r, "cannot write index %s: %s", o->index,
+                     daleel_index_errmsg(r->idx));
+    return print_summary(r, count, now_s() - r->t0);
+}
+
 static int run(run_state *r)
 {
     const options *o = &r->opt;
     daleel_status st;
     struct stat sb;
+    int code;
 
     r->t0 = now_s();
     r->errs.clear_line = clear_bar;
@@ -718,31 +790,8 @@ static int run(run_state *r)
     if (!r->fstate || !r->an || !r->buf)
         return fatal(r, "out of memory");
 
-    /* With --full the library opens the transaction itself, so the wipe
-     * is as invisible to readers as the rest of the run. */
-    char why[256];
-    st = daleel_index_open_ex(o->index, DALEEL_OPEN_WRITABLE
-                              | (o->full ? DALEEL_OPEN_WIPE : 0u),
-                              &r->idx, why, sizeof why);
-    if (st == DALEEL_ELOCKED)
-        return fatal(r, "%s: index is locked by another daleel-index", o->index);
-    if (st != DALEEL_OK)
-        return fatal(r, "cannot open index %s for writing: %s", o->index,
-                     why[0] ? why : daleel_status_str(st));
-
-    /* Terms from two analyzer versions in one index would match some
-     * queries and silently miss others: refuse, and say how to fix it. */
-    if ((st = daleel_index_get_meta(r->idx, META_ANALYZER, &r->ver)) != DALEEL_OK)
-        return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
-    if (!o->full) {
-        char want[16];
-        snprintf(want, sizeof want, "%d", DALEEL_ANALYZER_VERSION);
-        if (r->ver ? strcmp(r->ver, want) != 0 : daleel_index_doccount(r->idx) > 0)
-            return fatal(r, "%s was built by analyzer version %s, this is version "
-                         "%s: run daleel-index --full", o->index,
-                         r->ver ? r->ver : "(none)", want);
-    }
-
+    if ((code = open_index(r)) >= 0)
+        return code;
     if ((st = daleel_index_begin(r->idx)) != DALEEL_OK)
         return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
     if (!o->full && (st = load_stored(r)) != DALEEL_OK)
@@ -810,33 +859,7 @@ static int run(run_state *r)
                      st == DALEEL_ENOMEM ? "out of memory"
                                          : daleel_index_errmsg(r->idx));
 
-    unsigned count = daleel_index_doccount(r->idx);
-    int write = r->modified || o->full || !r->ver;
-    if (write) {
-        char v[32], when[32];
-        time_t t = time(NULL);
-        struct tm tm;
-        snprintf(v, sizeof v, "%d", DALEEL_ANALYZER_VERSION);
-        gmtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        char n[16];
-        snprintf(n, sizeof n, "%u", count);
-        if ((st = daleel_index_set_meta(r->idx, META_ANALYZER, v)) != DALEEL_OK
-            || (st = daleel_index_set_meta(r->idx, META_COUNT, n)) != DALEEL_OK
-            || (st = daleel_index_set_meta(r->idx, META_BUILT, when)) != DALEEL_OK)
-            return fatal(r, "%s: %s", o->index, daleel_index_errmsg(r->idx));
-    }
-
-    /* Xapian writes a new revision for any committed transaction, even an
-     * empty one, and every server would then reopen for nothing. */
-    if (!write)
-        st = daleel_index_cancel(r->idx);
-    else
-        st = daleel_index_commit(r->idx);
-    if (st != DALEEL_OK)
-        return fatal(r, "cannot write index %s: %s", o->index,
-                     daleel_index_errmsg(r->idx));
-    return print_summary(r, count, now_s() - r->t0);
+    return finish(r);
 }
 
 static void run_free(run_state *r)
