@@ -631,7 +631,8 @@ static int index_folder_ok(const char *path)
     DIR *d = opendir(path);
     if (!d)
         return 1;   /* missing (created by Xapian) or unusable (Xapian says why) */
-    int ok = 1, other = 0;
+    /* Read to the end: the version file may come after other files. */
+    int other = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         const char *n = de->d_name;
@@ -645,9 +646,7 @@ static int index_folder_ok(const char *path)
         other = 1;
     }
     closedir(d);
-    if (other)
-        ok = 0;
-    return ok;
+    return !other;
 }
 
 static int print_summary(run_state *r, unsigned count, double secs)
