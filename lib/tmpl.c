@@ -219,13 +219,73 @@ static const char *find_close(const struct compiler *c, size_t from, int triple)
     return NULL;
 }
 
+/* The node of the tag whose name is src[a..b), its sigil already read
+ * ('#', '^', '/', '>' or 0; never '!'): a variable, raw output, a partial,
+ * an opening section, or the close of the innermost open one. */
+static daleel_status add_tag(struct compiler *c, char sigil, int triple,
+                             size_t a, size_t b, unsigned line)
+{
+    char nb[64];
+    int parts = split_name(c->src + a, b - a);
+    if (parts < 0) {
+        size_t n = b - a < 40 ? b - a : 40;
+        return set_err(c->set, DALEEL_EPARSE, "%s:%u: bad name \"%.*s\"",
+                       c->file, line, (int)n, c->src + a);
+    }
+    struct node tmp = { .s = c->src + a, .len = (uint32_t)parts,
+                        .name_len = (uint32_t)(b - a), .line = line };
+    if (sigil == '/') {
+        if (c->n_open == 0)
+            return set_err(c->set, DALEEL_EPARSE,
+                           "%s:%u: {{/%s}} without an open section",
+                           c->file, line, name_str(&tmp, nb, sizeof nb));
+        struct node *op = &c->nodes[c->open[c->n_open - 1]];
+        if (op->name_len != tmp.name_len ||
+            memcmp(op->s, tmp.s, tmp.name_len) != 0) {
+            char ob[64];
+            return set_err(c->set, DALEEL_EPARSE,
+                           "%s:%u: {{/%s}} closes {{%c%s}} of line %u",
+                           c->file, line, name_str(&tmp, nb, sizeof nb),
+                           op->type == N_SECTION ? '#' : '^',
+                           name_str(op, ob, sizeof ob), op->line);
+        }
+        op->end = (uint32_t)c->n;
+        c->n_open--;
+        return DALEEL_OK;
+    }
+    int type = sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED :
+               sigil == '>' ? N_PARTIAL : triple ? N_RAW : N_VAR;
+    if (type == N_PARTIAL && parts == 0)
+        return set_err(c->set, DALEEL_EPARSE,
+                       "%s:%u: bad name \".\"", c->file, line);
+    if ((type == N_SECTION || type == N_INVERTED) &&
+        c->n_open == DALEEL_TMPL_MAX_NESTING)
+        return set_err(c->set, DALEEL_EPARSE,
+                       "%s:%u: sections nested deeper than %d",
+                       c->file, line, DALEEL_TMPL_MAX_NESTING);
+    struct node *n = push(c, type, line);
+    if (!n)
+        return DALEEL_ENOMEM;
+    n->s = tmp.s;
+    n->len = tmp.len;
+    n->name_len = tmp.name_len;
+    if (type == N_PARTIAL)
+        /* A partial's name is one word, dots and all. */
+        for (uint32_t i = 0; i < n->name_len; i++)
+            if (!c->src[a + i])
+                c->src[a + i] = '.';
+    if (type == N_SECTION || type == N_INVERTED)
+        c->open[c->n_open++] = c->n - 1;
+    return DALEEL_OK;
+}
+
 static daleel_status compile(struct compiler *c)
 {
-    size_t p = 0;   /* start of text not yet emitted */
-    size_t scan = 0;
-    char nb[64];
-    while (scan < c->len) {
-        const char *o = memmem(c->src + scan, c->len - scan, "{{", 2);
+    /* Start of the text not yet emitted, which is also where the next tag
+     * is looked for: a tag never starts inside text already emitted. */
+    size_t p = 0;
+    while (p < c->len) {
+        const char *o = memmem(c->src + p, c->len - p, "{{", 2);
         if (!o)
             break;
         size_t ts = (size_t)(o - c->src);   /* tag start */
@@ -289,62 +349,13 @@ static daleel_status compile(struct compiler *c)
         /* Count the tag's own lines before its bytes get NULs. */
         line_at(c, te);
 
-        if (sigil != '!') {
-            int parts = split_name(c->src + a, b - a);
-            if (parts < 0) {
-                size_t n = b - a < 40 ? b - a : 40;
-                return set_err(c->set, DALEEL_EPARSE, "%s:%u: bad name \"%.*s\"",
-                               c->file, line, (int)n, c->src + a);
-            }
-            struct node tmp = { .s = c->src + a, .len = (uint32_t)parts,
-                                .name_len = (uint32_t)(b - a), .line = line };
-            if (sigil == '/') {
-                if (c->n_open == 0)
-                    return set_err(c->set, DALEEL_EPARSE,
-                                   "%s:%u: {{/%s}} without an open section",
-                                   c->file, line, name_str(&tmp, nb, sizeof nb));
-                struct node *op = &c->nodes[c->open[c->n_open - 1]];
-                if (op->name_len != tmp.name_len ||
-                    memcmp(op->s, tmp.s, tmp.name_len) != 0) {
-                    char ob[64];
-                    return set_err(c->set, DALEEL_EPARSE,
-                                   "%s:%u: {{/%s}} closes {{%c%s}} of line %u",
-                                   c->file, line, name_str(&tmp, nb, sizeof nb),
-                                   op->type == N_SECTION ? '#' : '^',
-                                   name_str(op, ob, sizeof ob), op->line);
-                }
-                op->end = (uint32_t)c->n;
-                c->n_open--;
-            } else {
-                int type = sigil == '#' ? N_SECTION : sigil == '^' ? N_INVERTED :
-                           sigil == '>' ? N_PARTIAL : triple ? N_RAW : N_VAR;
-                if (type == N_PARTIAL && parts == 0)
-                    return set_err(c->set, DALEEL_EPARSE,
-                                   "%s:%u: bad name \".\"", c->file, line);
-                if ((type == N_SECTION || type == N_INVERTED) &&
-                    c->n_open == DALEEL_TMPL_MAX_NESTING)
-                    return set_err(c->set, DALEEL_EPARSE,
-                                   "%s:%u: sections nested deeper than %d",
-                                   c->file, line, DALEEL_TMPL_MAX_NESTING);
-                struct node *n = push(c, type, line);
-                if (!n)
-                    return DALEEL_ENOMEM;
-                n->s = tmp.s;
-                n->len = tmp.len;
-                n->name_len = tmp.name_len;
-                if (type == N_PARTIAL)
-                    /* A partial's name is one word, dots and all. */
-                    for (uint32_t i = 0; i < n->name_len; i++)
-                        if (!c->src[a + i])
-                            c->src[a + i] = '.';
-                if (type == N_SECTION || type == N_INVERTED)
-                    c->open[c->n_open++] = c->n - 1;
-            }
-        }
+        if (sigil != '!' &&
+            (st = add_tag(c, sigil, triple, a, b, line)) != DALEEL_OK)
+            return st;
         p = next;
-        scan = next;
     }
     if (c->n_open) {
+        char nb[64];
         const struct node *op = &c->nodes[c->open[c->n_open - 1]];
         return set_err(c->set, DALEEL_EPARSE, "%s:%u: unclosed section \"%s\"",
                        c->file, op->line, name_str(op, nb, sizeof nb));
