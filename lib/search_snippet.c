@@ -18,6 +18,10 @@
 #define LEAD_CHARS 60
 /* Section text is analyzed this many bytes (of whole sentences) at a time. */
 #define CHUNK_BYTES 250
+/* A long article: once this much text is analyzed and some sentence
+ * matches, the best so far is good enough (the analyzer's time on the
+ * hits is most of a snippet's cost). */
+#define ANALYZE_BUDGET 4096
 
 /* ---- UTF-8 --------------------------------------------------------------- */
 
@@ -323,6 +327,7 @@ typedef struct {
     mtoks cur;
     best_passage best;
     int best_here;           /* the best passage is in the section at hand */
+    size_t analyzed;         /* bytes of text analyzed so far */
 } chooser;
 
 /* Analyze 'len' bytes of 'text' (which start at byte 'base' of their
@@ -428,7 +433,9 @@ static daleel_status scan_section(chooser *ch, size_t section,
         daleel_status st = match_text(ch, text + from, to - from, from);
         if (st != DALEEL_OK)
             return st;
-        if (score_sentences(ch, section, text, from, to, heading_words)) {
+        ch->analyzed += to - from;
+        if (score_sentences(ch, section, text, from, to, heading_words) ||
+            (ch->best.found && ch->analyzed >= ANALYZE_BUDGET)) {
             size_t next = to < len ? chunk_end(text, len, to) : to;
             if (next > to &&
                 dli_matcher_may_match(ch->m, text + to, next - to)) {
