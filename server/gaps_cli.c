@@ -77,7 +77,18 @@ static char *default_db(const char *index)
     return p;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct {
+    const char *db;            /* NULL: beside the index folder */
+    const char *index;
+    const char *lang;          /* NULL for all */
+    const char *format;
+    unsigned long days, limit;
+    unsigned long purge_days;  /* 0: no purge */
+} gaps_args;
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, gaps_args *a)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -91,27 +102,27 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *index = "index", *lang = NULL, *format = "text";
-    unsigned long days = 30, limit = 100, purge_days = 0;
-    int purge = 0, c;
+    *a = (gaps_args){ .index = "index", .format = "text", .days = 30,
+                      .limit = 100 };
+    int c;
 
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
-            db = optarg;
+            a->db = optarg;
             break;
         case 'i':
-            index = optarg;
+            a->index = optarg;
             break;
         case 'l':
             if (strcmp(optarg, "ar") && strcmp(optarg, "en") && strcmp(optarg, "all")) {
                 fprintf(stderr, "daleel-gaps: --lang must be ar, en or all\n");
                 return EXIT_ERROR;
             }
-            lang = strcmp(optarg, "all") ? optarg : NULL;
+            a->lang = strcmp(optarg, "all") ? optarg : NULL;
             break;
         case 'n':
-            if (parse_uint(optarg, 3660, &days) < 0 || days == 0) {
+            if (parse_uint(optarg, 3660, &a->days) < 0 || a->days == 0) {
                 fprintf(stderr, "daleel-gaps: --days must be 1 to 3660\n");
                 return EXIT_ERROR;
             }
@@ -122,20 +133,20 @@ int main(int argc, char **argv)
                 fprintf(stderr, "daleel-gaps: --format must be text, csv or json\n");
                 return EXIT_ERROR;
             }
-            format = optarg;
+            a->format = optarg;
             break;
         case 'm':
-            if (parse_uint(optarg, 100000, &limit) < 0 || limit == 0) {
+            if (parse_uint(optarg, 100000, &a->limit) < 0 || a->limit == 0) {
                 fprintf(stderr, "daleel-gaps: --limit must be 1 to 100000\n");
                 return EXIT_ERROR;
             }
             break;
         case 'p':
-            if (parse_uint(optarg, 100000, &purge_days) < 0 || purge_days == 0) {
+            if (parse_uint(optarg, 100000, &a->purge_days) < 0 ||
+                a->purge_days == 0) {
                 fprintf(stderr, "daleel-gaps: --purge-days must be 1 to 100000\n");
                 return EXIT_ERROR;
             }
-            purge = 1;
             break;
         case 'h':
             usage(stdout);
@@ -153,8 +164,26 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_ERROR;
     }
+    return -1;
+}
 
-    int rc = EXIT_ERROR;
+/* Say why the database refused, and the exit status for it: a busy
+ * database is worth trying again, anything else is not. */
+static int db_failed(daleel_feedback *fb, daleel_status st)
+{
+    fprintf(stderr, "daleel-gaps: %s\n", daleel_feedback_errmsg(fb));
+    return st == DALEEL_EBUSY ? EXIT_BUSY : EXIT_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+    gaps_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+
+    rc = EXIT_ERROR;
+    const char *db = a.db;
     char *db_alloc = NULL;
     daleel_feedback *fb = NULL;
     daleel_gap_report *r = NULL;
@@ -162,7 +191,7 @@ int main(int argc, char **argv)
     daleel_buf_init(&out, (size_t)1 << 30);
 
     if (!db) {
-        db_alloc = default_db(index);
+        db_alloc = default_db(a.index);
         if (!db_alloc) {
             fprintf(stderr, "daleel-gaps: out of memory\n");
             return EXIT_ERROR;
@@ -179,41 +208,38 @@ int main(int argc, char **argv)
     }
     daleel_status st = daleel_feedback_open(db, &fb);
     if (st != DALEEL_OK) {
-        fprintf(stderr, "daleel-gaps: %s\n", daleel_feedback_errmsg(fb));
-        rc = st == DALEEL_EBUSY ? EXIT_BUSY : EXIT_ERROR;
+        rc = db_failed(fb, st);
         goto out;
     }
 
     int64_t now = (int64_t)time(NULL);
-    if (purge) {
+    if (a.purge_days) {
         long n = 0;
-        st = daleel_feedback_purge(fb, now - (int64_t)purge_days * DAY, &n);
+        st = daleel_feedback_purge(fb, now - (int64_t)a.purge_days * DAY, &n);
         if (st != DALEEL_OK) {
-            fprintf(stderr, "daleel-gaps: %s\n", daleel_feedback_errmsg(fb));
-            rc = st == DALEEL_EBUSY ? EXIT_BUSY : EXIT_ERROR;
+            rc = db_failed(fb, st);
             goto out;
         }
         fprintf(stderr, "daleel-gaps: purged %ld rows older than %lu days\n",
-                n, purge_days);
+                n, a.purge_days);
     }
 
     /* The last N whole UTC days, today included. */
     int64_t today = now / DAY;
     daleel_gaps_opts o = {
-        .lang = lang,
-        .since = (today - (int64_t)days + 1) * DAY,
+        .lang = a.lang,
+        .since = (today - (int64_t)a.days + 1) * DAY,
         .until = (today + 1) * DAY,
-        .limit = (unsigned)limit,
+        .limit = (unsigned)a.limit,
     };
     st = daleel_gaps_report(fb, &o, &r);
     if (st != DALEEL_OK) {
-        fprintf(stderr, "daleel-gaps: %s\n", daleel_feedback_errmsg(fb));
-        rc = st == DALEEL_EBUSY ? EXIT_BUSY : EXIT_ERROR;
+        rc = db_failed(fb, st);
         goto out;
     }
-    if (strcmp(format, "json") == 0)
+    if (strcmp(a.format, "json") == 0)
         st = daleel_gaps_json(r, &out);
-    else if (strcmp(format, "csv") == 0)
+    else if (strcmp(a.format, "csv") == 0)
         st = daleel_gaps_csv(r, &out);
     else
         st = daleel_gaps_text(r, &out);
