@@ -1074,10 +1074,7 @@ static void lex_w(daleel_analyzer *an, int prefix)
                     w[wl++] = c;
                 else
                     over = 1;
-                if (xl < sizeof xc - 2)
-                    xc[xl++] = c;
-                else
-                    xc_ok = 0;
+                XC_PUT(&c, 1);
                 end = it->end;
                 advance(an);
                 continue;
