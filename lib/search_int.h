@@ -112,9 +112,12 @@ typedef struct {
 } dli_docdata;
 
 /* Parse the 'len' bytes of JSON at 'data' (modified: strings are decoded
- * in place) into '*d'; free with dli_docdata_clear().  Errors:
+ * in place) into '*d'; free with dli_docdata_clear().  Without
+ * 'want_sections' the parse stops at "sections" (document.c writes it
+ * last), which spares a suggestion the article's text.  Errors:
  * DALEEL_EINDEX (not a JSON object), DALEEL_ENOMEM. */
-daleel_status dli_docdata_parse(char *data, size_t len, dli_docdata *d);
+daleel_status dli_docdata_parse(char *data, size_t len, int want_sections,
+                                dli_docdata *d);
 void dli_docdata_clear(dli_docdata *d);
 
 /* Fill 'hit' from a document's data JSON ('data', 'len' bytes, modified

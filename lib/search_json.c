@@ -302,7 +302,8 @@ static int read_sections(reader *r, dli_docdata *d)
     }
 }
 
-daleel_status dli_docdata_parse(char *data, size_t len, dli_docdata *d)
+daleel_status dli_docdata_parse(char *data, size_t len, int want_sections,
+                                dli_docdata *d)
 {
     static char empty[] = "";
     memset(d, 0, sizeof *d);
@@ -342,6 +343,8 @@ daleel_status dli_docdata_parse(char *data, size_t len, dli_docdata *d)
                 rc = string_field(&r, &d->audience, NULL);
             else if (strcmp(key, "updated") == 0)
                 rc = read_int(&r, &d->updated);
+            else if (strcmp(key, "sections") == 0 && !want_sections)
+                goto done;  /* the rest is not needed: not even checked */
             else if (strcmp(key, "sections") == 0)
                 rc = read_sections(&r, d);
             else
@@ -367,6 +370,7 @@ daleel_status dli_docdata_parse(char *data, size_t len, dli_docdata *d)
         dli_docdata_clear(d);
         return rc == -2 ? DALEEL_ENOMEM : DALEEL_EINDEX;
     }
+done:
     /* Absent fields read as "". */
     char **f[] = {&d->slug, &d->title, &d->lang, &d->category, &d->summary,
                   &d->path, &d->translation, &d->audience};

@@ -21,7 +21,7 @@
 /* A long article: once this much text is analyzed and some sentence
  * matches, the best so far is good enough (the analyzer's time on the
  * hits is most of a snippet's cost). */
-#define ANALYZE_BUDGET 4096
+#define ANALYZE_BUDGET 2048
 
 /* ---- UTF-8 --------------------------------------------------------------- */
 
@@ -644,7 +644,7 @@ daleel_status dli_hit_from_data(daleel_searcher *s, char *data, size_t len,
 {
     dli_docdata d;
     memset(h, 0, sizeof *h);
-    daleel_status st = dli_docdata_parse(data, len, &d);
+    daleel_status st = dli_docdata_parse(data, len, m != NULL, &d);
     if (st != DALEEL_OK)
         return dli_search_err(s, st, st == DALEEL_ENOMEM
                                          ? "out of memory"
