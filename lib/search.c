@@ -123,6 +123,8 @@ void daleel_searcher_close(daleel_searcher *s)
 {
     if (!s)
         return;
+    dli_titles_clear(s);
+    free(s->titles);
     daleel_index_close(s->idx);
     daleel_analyzer_free(s->an);
     free(s);

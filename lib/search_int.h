@@ -13,11 +13,29 @@
 #include "daleel/search.h"
 #include "daleel/text.h"
 
+/* Suggestions show titles on every keystroke; reading and inflating a
+ * document's data for each was most of their time on long articles.  A
+ * direct-mapped cache by docid keeps what they show, for the index
+ * revision it was read from. */
+#define DLI_TITLE_CACHE 4096   /* entries, a power of two */
+
+typedef struct {
+    unsigned docid;           /* 0: empty */
+    char *slug, *title;
+    daleel_lang lang;
+    int internal;
+} dli_title_entry;
+
 struct daleel_searcher {
     daleel_index *idx;
     daleel_analyzer *an;
+    dli_title_entry *titles;  /* DLI_TITLE_CACHE entries, or NULL */
+    unsigned long titles_rev;
     char errmsg[256];
 };
+
+/* Empty the title cache (on a new revision, and at close). */
+void dli_titles_clear(daleel_searcher *s);
 
 /* Set the searcher's message and return 'st' (printf-style). */
 daleel_status dli_search_err(daleel_searcher *s, daleel_status st,

@@ -50,6 +50,71 @@ static void free_all(daleel_query **v, size_t n)
 
 /* ---- Suggestions --------------------------------------------------------- */
 
+void dli_titles_clear(daleel_searcher *s)
+{
+    if (!s->titles)
+        return;
+    for (size_t i = 0; i < DLI_TITLE_CACHE; i++) {
+        free(s->titles[i].slug);
+        free(s->titles[i].title);
+    }
+    memset(s->titles, 0, DLI_TITLE_CACHE * sizeof *s->titles);
+}
+
+/* Slug, title, language and audience of 'docid' into 'v' (copies), from
+ * the cache or the document data. */
+static daleel_status title_of(daleel_searcher *s, unsigned docid,
+                              daleel_suggestion *v)
+{
+    if (!s->titles)
+        s->titles = calloc(DLI_TITLE_CACHE, sizeof *s->titles);
+    unsigned long rev = daleel_index_revision(s->idx);
+    if (s->titles && rev != s->titles_rev) {
+        /* The index moved on (a reopen, here or inside a retry): the same
+         * docid may now hold another article. */
+        dli_titles_clear(s);
+        s->titles_rev = rev;
+    }
+    dli_title_entry *e = s->titles ? &s->titles[docid & (DLI_TITLE_CACHE - 1)]
+                                   : NULL;
+    if (!e || e->docid != docid || rev == 0) {
+        daleel_hit h;
+        daleel_status st = dli_hit_from_docid(s, docid, NULL, &h);
+        if (st != DALEEL_OK)
+            return st;
+        if (e) {
+            free(e->slug);
+            free(e->title);
+            e->docid = docid;
+            e->slug = h.slug;
+            e->title = h.title;
+            e->lang = h.lang;
+            e->internal = h.internal;
+            h.slug = h.title = NULL;
+            dli_hit_clear(&h);
+        } else {
+            v->slug = h.slug;
+            v->title = h.title;
+            v->lang = h.lang;
+            v->internal = h.internal;
+            h.slug = h.title = NULL;
+            dli_hit_clear(&h);
+            return DALEEL_OK;
+        }
+    }
+    v->slug = strdup(e->slug);
+    v->title = strdup(e->title);
+    v->lang = e->lang;
+    v->internal = e->internal;
+    if (!v->slug || !v->title) {
+        free(v->slug);
+        free(v->title);
+        v->slug = v->title = NULL;
+        return DALEEL_ENOMEM;
+    }
+    return DALEEL_OK;
+}
+
 void daleel_suggestions_free(daleel_suggestion *v, size_t n)
 {
     if (!v)
@@ -174,18 +239,11 @@ daleel_status daleel_suggest(daleel_searcher *s, const char *q, size_t len,
     if (ms->n_matches && !(v = calloc(ms->n_matches, sizeof *v)))
         goto out;
     for (size_t i = 0; i < ms->n_matches; i++) {
-        daleel_hit h;
-        st = dli_hit_from_docid(s, ms->matches[i].docid, NULL, &h);
+        st = title_of(s, ms->matches[i].docid, &v[nv]);
         if (st == DALEEL_ENOTFOUND)
             continue;
         if (st != DALEEL_OK)
             goto out;
-        v[nv].slug = h.slug;
-        v[nv].title = h.title;
-        v[nv].lang = h.lang;
-        v[nv].internal = h.internal;
-        h.slug = h.title = NULL;
-        dli_hit_clear(&h);
         nv++;
     }
     st = DALEEL_OK;

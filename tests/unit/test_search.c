@@ -836,6 +836,51 @@ static void test_paging(daleel_searcher *s)
     daleel_results_free(r2);
 }
 
+/* After the indexer changes an article, a reopened searcher suggests its
+ * new title (suggestions cache titles by docid and revision). */
+static void test_reopen_titles(daleel_searcher *s, const char *dir)
+{
+    daleel_suggestion *v = NULL;
+    size_t n = 0;
+    daleel_suggest(s, "trac", 4, DALEEL_LANG_EN, 0, 5, &v, &n);
+    CHECK(n == 1 && strcmp(v[0].title, "Track your order") == 0,
+          "the title before the change");
+    daleel_suggestions_free(v, n);
+
+    daleel_index *idx = NULL;
+    daleel_analyzer *an = daleel_analyzer_new();
+    CHECK_INT(daleel_index_open_writable(dir, 0, &idx), DALEEL_OK,
+              "open the index for writing again");
+    daleel_section sec = {"", "", 0, "Use the tracking number."};
+    daleel_article a = {0};
+    a.path = "en/orders/track-order.md";
+    a.slug = "en/orders/track-order";
+    a.title = "Track your parcel";
+    a.lang = DALEEL_LANG_EN;
+    a.category = "orders";
+    a.summary = "Use the tracking number.";
+    a.html = "<p>x</p>";
+    a.text = sec.text;
+    a.sections = &sec;
+    a.n_sections = 1;
+    daleel_doc *doc = NULL;
+    daleel_index_begin(idx);
+    daleel_document_build(&a, an, "hash2", &doc);
+    daleel_index_replace(idx, "Qen/orders/track-order", doc);
+    daleel_doc_free(doc);
+    CHECK_INT(daleel_index_commit(idx), DALEEL_OK, "commit the change");
+    daleel_index_close(idx);
+    daleel_analyzer_free(an);
+
+    int changed = 0;
+    CHECK_INT(daleel_searcher_reopen(s, &changed), DALEEL_OK, "reopen");
+    CHECK_INT(changed, 1, "a new revision");
+    daleel_suggest(s, "trac", 4, DALEEL_LANG_EN, 0, 5, &v, &n);
+    CHECK(n == 1 && strcmp(v[0].title, "Track your parcel") == 0,
+          "the new title after the change");
+    daleel_suggestions_free(v, n);
+}
+
 int main(void)
 {
     const char *dir = build_index();
@@ -857,6 +902,7 @@ int main(void)
     test_get_translations_categories(s);
     test_bad_input(s);
     test_paging(s);
+    test_reopen_titles(s, dir);
     daleel_searcher_close(s);
     return harness_done();
 }
