@@ -77,13 +77,18 @@ typedef struct {
 typedef struct {
     daleel_hit *hits;
     size_t n_hits;
-    unsigned total;          /* estimated number of matches */
+    unsigned total;          /* estimated number of matches (exact when
+                                the page is not full) */
     daleel_lang query_lang;  /* from the query's script */
     char *did_you_mean;      /* a corrected query, or NULL */
     int corrected;           /* the hits are for 'did_you_mean', because a
                                 word of the query as typed is in no article
                                 (and the corrected query finds some) */
-    daleel_facet *categories; /* counts over the result set, most first */
+    daleel_facet *categories; /* counts over the result set, most first
+                                 (exact up to 200 matches, else over the
+                                 first 200 examined; without a language
+                                 filter an article's matching translations
+                                 count too) */
     size_t n_categories;
     char *query_description; /* Xapian's description of the query run */
 } daleel_results;
