@@ -370,7 +370,7 @@ daleel_status dli_docdata_parse(char *data, size_t len, int want_sections,
         dli_docdata_clear(d);
         return rc == -2 ? DALEEL_ENOMEM : DALEEL_EINDEX;
     }
-done:
+done:;  /* a label must precede a statement before C23 (clang) */
     /* Absent fields read as "". */
     char **f[] = {&d->slug, &d->title, &d->lang, &d->category, &d->summary,
                   &d->path, &d->translation, &d->audience};
