@@ -259,6 +259,25 @@ test('search from the home page and open the first result', async () => {
   await close(page);
 });
 
+test('type-ahead suggestions: a listbox, arrow keys and Enter open an article', async () => {
+  for (const [lang, typed] of [['en', 'refu'], ['ar', 'استرد']]) {
+    const page = await open({ locale: lang });
+    await go(page, `/?lang=${lang}`);
+    await page.locator('#q-main').pressSequentially(typed, { delay: 40 });
+    const options = page.locator('.suggest-list[role=listbox] li[role=option]');
+    await options.first().waitFor();
+    eq(await page.getAttribute('#q-main', 'aria-expanded'), 'true', `${lang}: the combobox says it is open`);
+    const first = (await options.first().innerText()).trim();
+    await page.keyboard.press('ArrowDown');
+    eq(await page.getAttribute('#q-main', 'aria-activedescendant'),
+      await options.first().getAttribute('id'), `${lang}: ArrowDown selects the first suggestion`);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    check(new URL(page.url()).pathname.startsWith(`/a/${lang}/`), `${lang}: Enter opens the suggestion: ${page.url()}`);
+    eq((await page.innerText('#article-title')).trim(), first, `${lang}: the article is the suggestion chosen`);
+    await close(page);
+  }
+});
+
 test('jump to a section from the table of contents and by its URL', async () => {
   const page = await open({ viewport: { width: 1280, height: 700 } });
   await go(page, EN_ARTICLE);
