@@ -562,6 +562,25 @@ class Attacks(unittest.TestCase):
         st, _, _ = self.get("/search?q=refund")
         self.assertEqual(st, 200, "the server still answers")
 
+    def test_host_header_payloads(self):
+        """Without --base-url the absolute URLs come from Host: a Host that
+        is not a host name must never reach a page or the JSON."""
+        port = self.server.port
+        for host in ('a"><script>alert(1)</script>', "a'><svg onload=alert(1)>",
+                     "javascript:alert(1)//", "evil.example/<img src=x onerror=alert(1)>",
+                     "a b", "a@evil.example", "%0d%0aX-Injected: 1", "\u202eevil"):
+            for path in ("/a/en/help/normal", "/search?q=refund", "/opensearch.xml",
+                         "/api/search?q=refund&limit=1", "/api/articles/en/help/normal"):
+                with self.subTest(host=host, path=path):
+                    req = ("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
+                           % (path, host)).encode("utf-8")
+                    st, headers, body = raw_request(port, req)
+                    self.assertIn(st, (200, 400), path)
+                    self.assert_no_injected_header(path, st, headers, body)
+                    text = body.decode("utf-8", "replace")
+                    for u in re.findall(r'(?:href="|"url":"|template=")(https?:[^"]*)"', text):
+                        self.assertRegex(u, r"^https?://[A-Za-z0-9.:\[\]-]+(/|$)", "%s: %r" % (host, u))
+
     # ---- path traversal ----
 
     TRAVERSALS = [
