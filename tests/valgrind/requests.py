@@ -52,7 +52,10 @@ def main():
         if not ok:
             print(text[-6000:])
             print("server exit code %s, statuses %s" % (rc, statuses))
-        print("valgrind: %d requests, exit %s, %s errors" % (len(statuses) + 2, rc, errors[-1] if errors else "?"))
+        leaks = re.findall(r"(definitely|indirectly) lost: ([0-9,]+) bytes", text)
+        print("valgrind: %d requests (statuses %s), exit %s, %s errors, leaks %s"
+              % (len(statuses) + 2, sorted(set(statuses)), rc,
+                 errors[-1] if errors else "?", leaks or "none"))
         print("%d passed, %d failed" % ((1, 0) if ok else (0, 1)))
         return 0 if ok else 1
     finally:
