@@ -162,14 +162,22 @@ class _Result(unittest.TextTestResult):
 
 
 def main():
-    """Run the calling module's tests; print 'N passed, N failed' last."""
+    """Run the calling module's tests; print 'N passed, N failed' last.
+
+    A test counts once: it fails when it or any of its subtests failed
+    (unittest reports each failed subtest separately)."""
     prog = unittest.main(module="__main__", exit=False, verbosity=2,
                          testRunner=unittest.TextTestRunner(
                              stream=sys.stdout, verbosity=2, resultclass=_Result))
     r = prog.result
-    failed = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
+    bad = set()
+    for test, _ in r.failures + r.errors:
+        bad.add(getattr(test, "test_case", test).id())
+    for test in r.unexpectedSuccesses:
+        bad.add(test.id())
+    failed = len(bad)
     skipped = len(r.skipped)
-    passed = r.testsRun - failed - skipped
+    passed = max(r.testsRun - failed - skipped, 0)
     sys.stdout.flush()
     print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
     sys.exit(1 if failed or r.testsRun == 0 else 0)
