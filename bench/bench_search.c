@@ -186,6 +186,25 @@ static char **make_queries(daleel_index *idx, size_t n)
     return q;
 }
 
+/* One query's results, a line per hit: rank, slug, section, snippet and
+ * marks; then the categories. */
+static void dump_results(FILE *f, const char *q, const daleel_results *r)
+{
+    fprintf(f, "Q %s\t%u%s%s\n", q, r->total, r->corrected ? " corrected " : "",
+            r->did_you_mean ? r->did_you_mean : "");
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const daleel_hit *h = &r->hits[i];
+        fprintf(f, "  %u %s #%s %s [", h->rank, h->slug, h->section_id,
+                h->snippet);
+        for (size_t k = 0; k < h->n_marks; k++)
+            fprintf(f, "%s%zu+%zu", k ? " " : "", h->marks[k].start,
+                    h->marks[k].len);
+        fputs("]\n", f);
+    }
+    for (size_t i = 0; i < r->n_categories; i++)
+        fprintf(f, "  C %s %u\n", r->categories[i].value, r->categories[i].count);
+}
+
 /* Queries from a file, one a line (BENCH_QUERIES=FILE), instead. */
 static char **read_queries(const char *path, size_t *n)
 {
@@ -235,6 +254,9 @@ int main(int argc, char **argv)
     if (!q)
         return 2;
 
+    /* BENCH_DUMP=FILE: what each query found (to check that a faster
+     * version finds and shows the same). */
+    FILE *dump = getenv("BENCH_DUMP") ? fopen(getenv("BENCH_DUMP"), "w") : NULL;
     double *t_search = calloc(n * rounds, sizeof *t_search);
     double *t_suggest = calloc(n * rounds, sizeof *t_suggest);
     size_t hits = 0, empty = 0, corrected = 0;
@@ -255,6 +277,8 @@ int main(int argc, char **argv)
             if (r) {
                 t_search[(r - 1) * n + i] = t1 - t0;
             } else {
+                if (dump)
+                    dump_results(dump, q[i], res);
                 if (getenv("BENCH_SHOW"))
                     printf("%8.3f ms  %u matches  %s\n", t1 - t0, res->total,
                            q[i]);
@@ -288,6 +312,8 @@ int main(int argc, char **argv)
            clock_id == CLOCK_MONOTONIC ? "wall-clock" : "CPU");
     report("search", t_search, n * rounds);
     report("suggest", t_suggest, n * rounds);
+    if (dump)
+        fclose(dump);
     for (size_t i = 0; i < n; i++)
         free(q[i]);
     free(q);

@@ -125,6 +125,7 @@ void daleel_searcher_close(daleel_searcher *s)
         return;
     dli_titles_clear(s);
     free(s->titles);
+    dli_screen_buf_free(&s->screen);
     daleel_index_close(s->idx);
     daleel_analyzer_free(s->an);
     free(s);

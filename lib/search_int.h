@@ -1,13 +1,14 @@
 /* search_int.h: what the files of the search module (search.c,
  * search_snippet.c, search_more.c) share and nothing else sees: the
  * searcher's body, a copy of a query's analysis that outlives the
- * analyzer's next call, and the matcher that finds query words in text for
- * snippets.
+ * analyzer's next call, and the matcher and pre-screen (search_screen.c)
+ * that find query words in text for snippets.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef DALEEL_SEARCH_INT_H
 #define DALEEL_SEARCH_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "daleel/index.h"
 #include "daleel/search.h"
@@ -26,11 +27,38 @@ typedef struct {
     int internal;
 } dli_title_entry;
 
+/* The snippets' pre-screen (search_screen.c): buffers a searcher reuses
+ * from hit to hit. */
+typedef struct {
+    size_t start, end;
+} dli_range;
+
+#define DLI_SCREEN_UNSURE 64
+
+typedef struct {
+    char *fold;               /* the folded text, NUL-terminated */
+    uint32_t *at;             /* per folded byte, its offset in the text */
+    int identity;             /* all ASCII: 'at' is not set, offsets are
+                                 the same */
+    size_t len, cap;
+    size_t unsure[DLI_SCREEN_UNSURE];
+    size_t n_unsure;
+    int unsure_overflow;
+    dli_range *words;
+    size_t n_words, cap_words;
+    int words_all;
+    char *scratch;            /* the words joined, for one analyzer call */
+    size_t cap_scratch;
+    size_t *scratch_at;       /* per word, where it starts in 'scratch' */
+    size_t cap_scratch_at;
+} dli_screen_buf;
+
 struct daleel_searcher {
     daleel_index *idx;
     daleel_analyzer *an;
     dli_title_entry *titles;  /* DLI_TITLE_CACHE entries, or NULL */
     unsigned long titles_rev;
+    dli_screen_buf screen;    /* the snippets' pre-screen buffers */
     char errmsg[256];
 };
 
@@ -86,15 +114,14 @@ typedef struct {
     size_t cap, n;
     struct dli_mterm *prefixes;
     size_t n_prefixes, cap_prefixes;
-    /* Pre-screen for snippets: when every term is ASCII, a piece of text
-     * that contains none of 'needles' (case-insensitively) cannot match,
-     * and is not analyzed. */
+    /* The snippets' pre-screen (search_screen.c): each term folded and
+     * cut short, as searched for in folded text. */
     struct dli_needle {
         char text[DALEEL_MAX_TERM + 1];
         size_t len;
     } *needles;
     size_t n_needles, cap_needles;
-    int not_ascii;            /* some term is not ASCII: no pre-screen */
+    int no_screen;            /* a term the fold cannot screen for */
     unsigned n_words;         /* word numbers are below this */
     unsigned n_want;          /* a passage with this many words is the best */
 } dli_matcher;
@@ -106,9 +133,18 @@ daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
                               unsigned word);
 daleel_status dli_matcher_add_prefix(dli_matcher *m, const char *prefix,
                                      size_t len, unsigned word);
-/* Could 'len' bytes of 'text' hold a query word?  1 unless the
- * pre-screen (see above) rules it out. */
-int dli_matcher_may_match(const dli_matcher *m, const char *text, size_t len);
+
+/* The needle of 'len' bytes of term text (without its prefix) into 'out'
+ * ('cap' bytes); its length.  '*unscreenable' is set when the fold cannot
+ * screen for it (letters outside ASCII and Arabic, or nothing left). */
+size_t dli_fold_needle(const char *t, size_t len, char *out, size_t cap,
+                       int *unscreenable);
+/* Set sc->words to the ranges of 'text' (words between ASCII white space,
+ * sorted, disjoint) that may hold one of m's words, or sc->words_all when
+ * the whole text must be analyzed.  Errors: DALEEL_ENOMEM. */
+daleel_status dli_screen(const dli_matcher *m, dli_screen_buf *sc,
+                         const char *text, size_t len);
+void dli_screen_buf_free(dli_screen_buf *sc);
 /* The word that 'term' belongs to, or -1. */
 int dli_matcher_find(const dli_matcher *m, const char *term, size_t len);
 

@@ -108,32 +108,25 @@ static struct dli_mterm *slot_of(struct dli_mterm *slots, size_t cap,
     return &slots[i];
 }
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
-/* The needle of a term: its text without the prefix (capitals), less its
- * last letter when longer than four, because an English stem may end
- * differently from the word (happy, Zhappi; argue, Zargu).  Non-ASCII
- * terms turn the pre-screen off. */
+/* The needle of a term (search_screen.c): its text without the prefix
+ * (capitals), folded and cut short. */
 static daleel_status add_needle(dli_matcher *m, const char *t, size_t len)
 {
     while (len && *t >= 'A' && *t <= 'Z') {
         t++;
         len--;
     }
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)t[i] >= 0x80)
-            m->not_ascii = 1;
-    if (m->not_ascii || len == 0)
+    if (m->no_screen)
         return DALEEL_OK;
-    if (len > 4)
-        len--;
-    if (len > DALEEL_MAX_TERM)
-        len = DALEEL_MAX_TERM;
+    char fold[DALEEL_MAX_TERM + 1];
+    int unscreenable;
+    size_t n = dli_fold_needle(t, len, fold, sizeof fold, &unscreenable);
+    if (unscreenable) {
+        m->no_screen = 1;
+        return DALEEL_OK;
+    }
     for (size_t i = 0; i < m->n_needles; i++)
-        if (m->needles[i].len == len && memcmp(m->needles[i].text, t, len) == 0)
+        if (m->needles[i].len == n && memcmp(m->needles[i].text, fold, n) == 0)
             return DALEEL_OK;
     if (m->n_needles == m->cap_needles) {
         size_t cap = m->cap_needles ? 2 * m->cap_needles : 8;
@@ -143,34 +136,10 @@ static daleel_status add_needle(dli_matcher *m, const char *t, size_t len)
         m->needles = v;
         m->cap_needles = cap;
     }
-    struct dli_needle *n = &m->needles[m->n_needles++];
-    for (size_t i = 0; i < len; i++)
-        n->text[i] = lower(t[i]);
-    n->text[len] = '\0';
-    n->len = len;
+    struct dli_needle *nd = &m->needles[m->n_needles++];
+    memcpy(nd->text, fold, n + 1);
+    nd->len = n;
     return DALEEL_OK;
-}
-
-int dli_matcher_may_match(const dli_matcher *m, const char *text, size_t len)
-{
-    if (m->not_ascii)
-        return 1;
-    for (size_t k = 0; k < m->n_needles; k++) {
-        const struct dli_needle *n = &m->needles[k];
-        if (n->len > len)
-            continue;
-        char c0 = n->text[0];
-        for (size_t i = 0; i + n->len <= len; i++) {
-            if (lower(text[i]) != c0)
-                continue;
-            size_t j = 1;
-            while (j < n->len && lower(text[i + j]) == n->text[j])
-                j++;
-            if (j == n->len)
-                return 1;
-        }
-    }
-    return 0;
 }
 
 daleel_status dli_matcher_add(dli_matcher *m, const char *term, size_t len,
@@ -330,10 +299,68 @@ typedef struct {
     size_t analyzed;         /* bytes of text analyzed so far */
 } chooser;
 
-/* Analyze 'len' bytes of 'text' (which start at byte 'base' of their
- * section) and append its matched tokens to ch->cur. */
-static daleel_status match_text(chooser *ch, const char *text, size_t len,
-                                size_t base)
+/* Analyze the words first..last-1 the pre-screen found in 'text' (which
+ * starts at byte 'base' of its section), joined into one text by newlines
+ * (which the analyzer splits at), and append their matched tokens to
+ * ch->cur. */
+static daleel_status analyze_words(chooser *ch, const char *text,
+                                   size_t first, size_t last, size_t base)
+{
+    dli_screen_buf *sc = &ch->s->screen;
+    size_t need = 0;
+    for (size_t i = first; i < last; i++)
+        need += sc->words[i].end - sc->words[i].start + 1;
+    if (need > sc->cap_scratch) {
+        size_t cap = sc->cap_scratch ? sc->cap_scratch : 256;
+        while (cap < need)
+            cap *= 2;
+        char *v = realloc(sc->scratch, cap);
+        if (!v)
+            return DALEEL_ENOMEM;
+        sc->scratch = v;
+        sc->cap_scratch = cap;
+    }
+    if (sc->cap_words > sc->cap_scratch_at) {
+        size_t *v = realloc(sc->scratch_at, sc->cap_words * sizeof *v);
+        if (!v)
+            return DALEEL_ENOMEM;
+        sc->scratch_at = v;
+        sc->cap_scratch_at = sc->cap_words;
+    }
+    size_t o = 0;
+    for (size_t i = first; i < last; i++) {
+        size_t n = sc->words[i].end - sc->words[i].start;
+        sc->scratch_at[i] = o;
+        memcpy(sc->scratch + o, text + sc->words[i].start, n);
+        o += n;
+        sc->scratch[o++] = '\n';
+    }
+    const daleel_analysis *a;
+    daleel_status st = daleel_analyze(ch->s->an, sc->scratch, o,
+                                      DALEEL_ANALYZE_INDEX, 1, &a);
+    if (st != DALEEL_OK)
+        return st;
+    size_t k = first;
+    for (size_t i = 0; i < a->n_tokens; i++) {
+        const daleel_token *t = &a->tokens[i];
+        int w = token_word(ch->m, a, t);
+        if (w < 0)
+            continue;
+        /* Which word of the scratch: tokens never go backwards. */
+        while (k + 1 < last && t->start >= sc->scratch_at[k + 1])
+            k++;
+        size_t start = sc->words[k].start + (t->start - sc->scratch_at[k]);
+        size_t end = sc->words[k].start + (t->end - sc->scratch_at[k]);
+        if (mtoks_push(&ch->cur, base + start, base + end, (unsigned)w) != 0)
+            return DALEEL_ENOMEM;
+    }
+    return DALEEL_OK;
+}
+
+/* Analyze all of 'len' bytes of 'text' (starting at byte 'base' of its
+ * section) and append the matched tokens to ch->cur. */
+static daleel_status analyze_all(chooser *ch, const char *text, size_t len,
+                                 size_t base)
 {
     const daleel_analysis *a;
     daleel_status st = daleel_analyze(ch->s->an, text, len,
@@ -347,6 +374,20 @@ static daleel_status match_text(chooser *ch, const char *text, size_t len,
             return DALEEL_ENOMEM;
     }
     return DALEEL_OK;
+}
+
+/* Find the query words in a short text (a heading, the summary): the
+ * matched tokens go to ch->cur. */
+static daleel_status match_text(chooser *ch, const char *text, size_t len)
+{
+    dli_screen_buf *sc = &ch->s->screen;
+    daleel_status st = dli_screen(ch->m, sc, text, len);
+    if (st != DALEEL_OK)
+        return st;
+    if (sc->words_all)
+        return analyze_all(ch, text, len, 0);
+    return sc->n_words ? analyze_words(ch, text, 0, sc->n_words, 0)
+                       : DALEEL_OK;
 }
 
 /* How many distinct words the tokens in cur[*k ..] before 'end' hold;
@@ -421,28 +462,51 @@ static daleel_status scan_section(chooser *ch, size_t section,
                                   const char *text, size_t len,
                                   unsigned heading_words, int *done)
 {
+    dli_screen_buf *sc = &ch->s->screen;
     ch->cur.n = 0;
     ch->best_here = 0;
     *done = 0;
-    for (size_t from = 0; from < len;) {
+    /* The pre-screen over the whole section: its words in order, so each
+     * chunk takes those that start in it, and the scan ends with the last
+     * (the chunks after it cannot match). */
+    daleel_status st = dli_screen(ch->m, sc, text, len);
+    if (st != DALEEL_OK)
+        return st;
+    int all = sc->words_all;
+    size_t w = 0, n_words = all ? 0 : sc->n_words;
+    for (size_t from = 0; from < len && (all || w < n_words);) {
         size_t to = chunk_end(text, len, from);
-        if (!dli_matcher_may_match(ch->m, text + from, to - from)) {
-            from = to;
-            continue;
+        size_t w_end = w;
+        if (all) {
+            st = analyze_all(ch, text + from, to - from, from);
+        } else {
+            while (w_end < n_words && sc->words[w_end].start < to)
+                w_end++;
+            if (w_end == w) {
+                from = to;
+                continue;
+            }
+            st = analyze_words(ch, text, w, w_end, 0);
+            w = w_end;
         }
-        daleel_status st = match_text(ch, text + from, to - from, from);
         if (st != DALEEL_OK)
             return st;
         ch->analyzed += to - from;
         if (score_sentences(ch, section, text, from, to, heading_words) ||
             (ch->best.found && ch->analyzed >= ANALYZE_BUDGET)) {
+            /* The chunk after the best sentence too: the snippet may run
+             * into it. */
             size_t next = to < len ? chunk_end(text, len, to) : to;
-            if (next > to &&
-                dli_matcher_may_match(ch->m, text + to, next - to)) {
-                st = match_text(ch, text + to, next - to, to);
-                if (st != DALEEL_OK)
-                    return st;
+            if (next > to && all) {
+                st = analyze_all(ch, text + to, next - to, to);
+            } else if (next > to) {
+                while (w_end < n_words && sc->words[w_end].start < next)
+                    w_end++;
+                st = w_end > w ? analyze_words(ch, text, w, w_end, 0)
+                               : DALEEL_OK;
             }
+            if (st != DALEEL_OK)
+                return st;
             *done = 1;
             break;
         }
@@ -571,10 +635,9 @@ static daleel_status choose_snippet(daleel_searcher *s, const dli_matcher *m,
         if (!sec->text_len)
             continue;
         unsigned hw = 0;
-        if (sec->heading_len &&
-            dli_matcher_may_match(m, sec->heading, sec->heading_len)) {
+        if (sec->heading_len) {
             ch.cur.n = 0;
-            st = match_text(&ch, sec->heading, sec->heading_len, 0);
+            st = match_text(&ch, sec->heading, sec->heading_len);
             if (st != DALEEL_OK)
                 goto out;
             size_t k = 0;
@@ -611,7 +674,7 @@ static daleel_status choose_snippet(daleel_searcher *s, const dli_matcher *m,
             goto out;
         }
         ch.cur.n = 0;
-        st = match_text(&ch, text, len, 0);
+        st = match_text(&ch, text, len);
         if (st != DALEEL_OK)
             goto out;
         st = DALEEL_ENOMEM;
