@@ -283,7 +283,10 @@ typedef struct {
                                     by relevance */
     int prefer_slot;             /* -1 for none */
     int collapse_slot;           /* -1 for none: keep the best document per
-                                    value (after the preference) */
+                                    value (after the preference); 'rank'
+                                    and 'estimated' are then over the
+                                    collapsed list, and facets count one
+                                    document per value */
     int facet_slot;              /* -1 for none */
     unsigned check_at_least;     /* for exact counts and facets */
 } daleel_search_params;

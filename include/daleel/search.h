@@ -86,9 +86,9 @@ typedef struct {
                                 (and the corrected query finds some) */
     daleel_facet *categories; /* counts over the result set, most first
                                  (exact up to 200 matches, else over the
-                                 first 200 examined; without a language
-                                 filter an article's matching translations
-                                 count too) */
+                                 first 200 examined); an article counts
+                                 once however many of its translations
+                                 match */
     size_t n_categories;
     char *query_description; /* Xapian's description of the query run */
 } daleel_results;

@@ -752,6 +752,45 @@ static void test_search(void)
     }
     daleel_mset_free(ms);
     daleel_mset_free(NULL);
+
+    /* Collapsing: a translated article counts once in the facets and the
+     * total (en/refund and ar/refund share the key "refund"), on a
+     * read-only handle (slot tables) and a writable one (values read). */
+    p.collapse_slot = DALEEL_SLOT_TRANSLATION;
+    p.limit = 10;
+    daleel_index *w2 = NULL;
+    daleel_index_open_writable(db_path("search"), 0, &w2);
+    daleel_index *handles[2] = {r, w2};
+    for (int h = 0; h < 2; h++) {
+        CHECK_INT(daleel_index_search(handles[h], &p, &ms), DALEEL_OK,
+                  "collapsed facet search");
+        CHECK_INT(ms->n_matches, 3, "one match per article");
+        CHECK_INT(ms->estimated, 3, "the total counts articles");
+        CHECK_INT(ms->n_facets, 3, "three categories, collapsed");
+        if (ms->n_facets == 3) {
+            CHECK_STR(ms->facets[0].value, "payment", "payment first (ties)");
+            CHECK_INT(ms->facets[0].count, 1, "the refund article once");
+            CHECK_INT(ms->facets[1].count, 1, "returns once");
+            CHECK_INT(ms->facets[2].count, 1, "shipping once");
+        }
+        for (size_t i = 0; i < ms->n_matches; i++)
+            CHECK_INT(ms->matches[i].rank, i, "ranks over the collapsed list");
+        daleel_mset_free(ms);
+        /* The second page of one: the ranking goes on after the
+         * collapsed version. */
+        p.offset = 2;
+        p.limit = 1;
+        CHECK_INT(daleel_index_search(handles[h], &p, &ms), DALEEL_OK,
+                  "collapsed second page");
+        CHECK_INT(ms->n_matches, 1, "the third article");
+        if (ms->n_matches == 1)
+            CHECK_INT(ms->matches[0].rank, 2, "rank 2");
+        daleel_mset_free(ms);
+        p.offset = 0;
+        p.limit = 10;
+    }
+    daleel_index_close(w2);
+    p.collapse_slot = -1;
     p.facet_slot = -1;
     p.limit = 10;
 
