@@ -2,11 +2,13 @@
  * index").  The analyzer's terms of the title, the headings and the body,
  * with positions for the exact forms; the title's and headings' terms
  * again under "S" so the search can weight them; filter terms; values for
- * sorting, facets, collapsing and skipping unchanged files; and the
- * document data, a JSON object from which the server shows a result or
- * the whole article without reading the Markdown again.
+ * sorting, facets, collapsing and skipping unchanged files; the document
+ * data, a JSON object from which the server shows a result or the whole
+ * article without reading the Markdown again; and the same fields a hit
+ * shows in a record a search reads without inflating or parsing.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +183,78 @@ static char *build_data(const daleel_article *a, size_t *len)
     return out;
 }
 
+/* The hit record (document.h) under construction. */
+typedef struct {
+    char *v;
+    size_t len, cap;
+    int oom;
+} record;
+
+static void rec_put(record *r, const void *p, size_t n)
+{
+    if (r->oom)
+        return;
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap : 1024;
+        while (cap < r->len + n)
+            cap *= 2;
+        char *v = realloc(r->v, cap);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    memcpy(r->v + r->len, p, n);
+    r->len += n;
+}
+
+static void rec_u32(record *r, size_t n)
+{
+    unsigned char b[4] = {(unsigned char)n, (unsigned char)(n >> 8),
+                          (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
+    rec_put(r, b, 4);
+}
+
+static void rec_str(record *r, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    rec_u32(r, n);
+    rec_put(r, s ? s : "", n);
+    rec_put(r, "", 1);
+}
+
+/* Build the hit record (document.h).  NULL on OOM. */
+static char *build_record(const daleel_article *a, size_t *len)
+{
+    record r = {0};
+    char updated[24];
+    snprintf(updated, sizeof updated, "%lld", (long long)a->updated);
+    rec_put(&r, "D1", 2);
+    rec_str(&r, a->slug);
+    rec_str(&r, a->title);
+    rec_str(&r, daleel_lang_code(a->lang));
+    rec_str(&r, a->category);
+    rec_str(&r, a->summary);
+    rec_str(&r, a->path);
+    rec_str(&r, a->translation);
+    rec_str(&r, a->internal ? "internal" : "public");
+    rec_str(&r, updated);
+    rec_u32(&r, a->n_sections);
+    for (size_t i = 0; i < a->n_sections; i++) {
+        rec_str(&r, a->sections[i].id);
+        rec_str(&r, a->sections[i].heading);
+        rec_str(&r, a->sections[i].text);
+    }
+    if (r.oom) {
+        free(r.v);
+        return NULL;
+    }
+    *len = r.len;
+    return r.v;
+}
+
 daleel_status daleel_document_build(const daleel_article *a,
                                     daleel_analyzer *an, const char *hash,
                                     daleel_doc **out)
@@ -242,6 +316,12 @@ daleel_status daleel_document_build(const daleel_article *a,
     if (!data)
         goto out;
     TRY(daleel_doc_set_data(b.doc, data, len));
+    free(data);
+    st = DALEEL_ENOMEM;
+    data = build_record(a, &len);
+    if (!data)
+        goto out;
+    TRY(daleel_doc_set_value(b.doc, DALEEL_SLOT_HIT, data, len));
 
     *out = b.doc;
     b.doc = NULL;

@@ -172,6 +172,11 @@ typedef struct {
  * DALEEL_EINDEX (not a JSON object), DALEEL_ENOMEM. */
 daleel_status dli_docdata_parse(char *data, size_t len, int want_sections,
                                 dli_docdata *d);
+/* The same from a hit record (value DALEEL_SLOT_HIT, document.h): the
+ * strings point into 'rec', which the record's NULs end.  Errors:
+ * DALEEL_EINDEX (not a record), DALEEL_ENOMEM. */
+daleel_status dli_docrec_parse(char *rec, size_t len, int want_sections,
+                               dli_docdata *d);
 void dli_docdata_clear(dli_docdata *d);
 
 /* Fill 'hit' from a document's data JSON ('data', 'len' bytes, modified

@@ -394,3 +394,70 @@ void dli_docdata_clear(dli_docdata *d)
     free(d->sections);
     memset(d, 0, sizeof *d);
 }
+
+/* ---- The hit record ------------------------------------------------------ */
+
+/* One field of the record (document.h) at r->p: 4-byte length, bytes, NUL.
+ * -1 when the record ends too soon or the NUL is missing. */
+static int record_field(reader *r, char **s, size_t *len)
+{
+    if (r->end - r->p < 4)
+        return -1;
+    const unsigned char *b = (const unsigned char *)r->p;
+    size_t n = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 |
+               (size_t)b[3] << 24;
+    r->p += 4;
+    if ((size_t)(r->end - r->p) < n + 1 || r->p[n] != '\0')
+        return -1;
+    *s = r->p;
+    if (len)
+        *len = n;
+    r->p += n + 1;
+    return 0;
+}
+
+daleel_status dli_docrec_parse(char *rec, size_t len, int want_sections,
+                               dli_docdata *d)
+{
+    memset(d, 0, sizeof *d);
+    reader r = {rec, rec + len};
+    if (len < 2 || rec[0] != 'D' || rec[1] != '1')
+        return DALEEL_EINDEX;
+    r.p += 2;
+    char *updated;
+    if (record_field(&r, &d->slug, NULL) || record_field(&r, &d->title, NULL) ||
+        record_field(&r, &d->lang, NULL) ||
+        record_field(&r, &d->category, NULL) ||
+        record_field(&r, &d->summary, &d->summary_len) ||
+        record_field(&r, &d->path, NULL) ||
+        record_field(&r, &d->translation, NULL) ||
+        record_field(&r, &d->audience, NULL) ||
+        record_field(&r, &updated, NULL))
+        return DALEEL_EINDEX;
+    d->updated = strtoll(updated, NULL, 10);
+    if (!want_sections)
+        return DALEEL_OK;
+    if (r.end - r.p < 4)
+        return DALEEL_EINDEX;
+    const unsigned char *b = (const unsigned char *)r.p;
+    size_t n = (size_t)b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 |
+               (size_t)b[3] << 24;
+    r.p += 4;
+    /* Each section takes at least 15 bytes: a count past that is not a
+     * record of ours. */
+    if (n > (size_t)(r.end - r.p) / 15)
+        return DALEEL_EINDEX;
+    if (n && !(d->sections = calloc(n, sizeof *d->sections)))
+        return DALEEL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        dli_section *sec = &d->sections[i];
+        if (record_field(&r, &sec->id, NULL) ||
+            record_field(&r, &sec->heading, &sec->heading_len) ||
+            record_field(&r, &sec->text, &sec->text_len)) {
+            dli_docdata_clear(d);
+            return DALEEL_EINDEX;
+        }
+        d->n_sections++;
+    }
+    return DALEEL_OK;
+}

@@ -702,6 +702,39 @@ out:
     return st;
 }
 
+/* Fill 'h' from parsed document fields 'd' (and choose its snippet with
+ * 'm'); frees what 'd' holds. */
+static daleel_status hit_from_doc(daleel_searcher *s, dli_docdata *d,
+                                  const dli_matcher *m, daleel_hit *h)
+{
+    daleel_status st = DALEEL_ENOMEM;
+    h->slug = strdup(d->slug);
+    h->title = strdup(d->title);
+    h->category = strdup(d->category);
+    h->path = strdup(d->path);
+    h->summary = strdup(d->summary);
+    h->section_id = strdup("");
+    h->section_heading = strdup("");
+    h->snippet = strdup("");
+    if (!h->slug || !h->title || !h->category || !h->path || !h->summary ||
+        !h->section_id || !h->section_heading || !h->snippet)
+        goto out;
+    h->lang = daleel_lang_from_code(d->lang);
+    h->updated = (int64_t)d->updated;
+    h->internal = strcmp(d->audience, "internal") == 0;
+    if (d->translation[0] && !(h->translation = strdup(d->translation)))
+        goto out;
+    st = m ? choose_snippet(s, m, d, h) : DALEEL_OK;
+out:
+    dli_docdata_clear(d);
+    if (st != DALEEL_OK) {
+        dli_hit_clear(h);
+        if (st == DALEEL_ENOMEM)
+            dli_search_err(s, st, "out of memory");
+    }
+    return st;
+}
+
 daleel_status dli_hit_from_data(daleel_searcher *s, char *data, size_t len,
                                 const dli_matcher *m, daleel_hit *h)
 {
@@ -712,32 +745,7 @@ daleel_status dli_hit_from_data(daleel_searcher *s, char *data, size_t len,
         return dli_search_err(s, st, st == DALEEL_ENOMEM
                                          ? "out of memory"
                                          : "document data is not a JSON object");
-    st = DALEEL_ENOMEM;
-    h->slug = strdup(d.slug);
-    h->title = strdup(d.title);
-    h->category = strdup(d.category);
-    h->path = strdup(d.path);
-    h->summary = strdup(d.summary);
-    h->section_id = strdup("");
-    h->section_heading = strdup("");
-    h->snippet = strdup("");
-    if (!h->slug || !h->title || !h->category || !h->path || !h->summary ||
-        !h->section_id || !h->section_heading || !h->snippet)
-        goto out;
-    h->lang = daleel_lang_from_code(d.lang);
-    h->updated = (int64_t)d.updated;
-    h->internal = strcmp(d.audience, "internal") == 0;
-    if (d.translation[0] && !(h->translation = strdup(d.translation)))
-        goto out;
-    st = m ? choose_snippet(s, m, &d, h) : DALEEL_OK;
-out:
-    dli_docdata_clear(&d);
-    if (st != DALEEL_OK) {
-        dli_hit_clear(h);
-        if (st == DALEEL_ENOMEM)
-            dli_search_err(s, st, "out of memory");
-    }
-    return st;
+    return hit_from_doc(s, &d, m, h);
 }
 
 daleel_status dli_hit_from_docid(daleel_searcher *s, unsigned docid,
@@ -746,7 +754,26 @@ daleel_status dli_hit_from_docid(daleel_searcher *s, unsigned docid,
     char *data = NULL;
     size_t len = 0;
     memset(h, 0, sizeof *h);
-    daleel_status st = daleel_index_get_data(s->idx, docid, &data, &len);
+    /* The hit record first (an index made before it existed has none):
+     * no inflating, no JSON. */
+    daleel_status st = daleel_index_get_value(s->idx, docid, DALEEL_SLOT_HIT,
+                                              &data, &len);
+    if (st != DALEEL_OK)
+        return dli_search_index_err(s, st);
+    if (len) {
+        dli_docdata d;
+        st = dli_docrec_parse(data, len, m != NULL, &d);
+        if (st == DALEEL_OK)
+            st = hit_from_doc(s, &d, m, h);
+        else
+            dli_search_err(s, st, st == DALEEL_ENOMEM ? "out of memory"
+                                                     : "bad hit record");
+        free(data);
+        return st;
+    }
+    free(data);
+    data = NULL;
+    st = daleel_index_get_data(s->idx, docid, &data, &len);
     if (st != DALEEL_OK)
         return dli_search_index_err(s, st);
     st = dli_hit_from_data(s, data, len, m, h);

@@ -46,7 +46,14 @@ extern "C" {
  *   {"slug","title","lang","category","tags":[...],"summary","path",
  *    "translation","updated":<unix seconds>,"audience":"public"|"internal",
  *    "sections":[{"id","heading","level","text"}...]}
- * and the HTML sits in value DALEEL_SLOT_HTML. */
+ * and the HTML sits in value DALEEL_SLOT_HTML.
+ *
+ * Value DALEEL_SLOT_HIT holds what a search hit shows, so that a search
+ * reads it without inflating and parsing the data: "D1", then the fields
+ * slug, title, lang, category, summary, path, translation, audience,
+ * updated (decimal), each as a 4-byte little-endian length, the bytes and
+ * a NUL; then the number of sections (4 bytes) and each section's id,
+ * heading and text the same way. */
 daleel_status daleel_document_build(const daleel_article *a,
                                     daleel_analyzer *an, const char *hash,
                                     daleel_doc **out);

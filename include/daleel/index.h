@@ -23,7 +23,10 @@ enum {
     DALEEL_SLOT_HTML = 4,        /* rendered, sanitized HTML of the body */
     DALEEL_SLOT_SLUG = 5,
     DALEEL_SLOT_PATH = 6,        /* source path relative to the articles folder */
-    DALEEL_SLOT_TRANSLATION = 7  /* translation key (collapse key) */
+    DALEEL_SLOT_TRANSLATION = 7, /* translation key (collapse key) */
+    DALEEL_SLOT_HIT = 8          /* what a search hit shows, as a record
+                                    (document.h): values are stored
+                                    uncompressed, the data is inflated */
 };
 
 typedef struct daleel_index daleel_index;
