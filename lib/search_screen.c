@@ -231,6 +231,19 @@ static daleel_status fold_text(dli_screen_buf *sc, const char *text,
     sc->n_unsure = 0;
     /* ASCII (most English text) folds byte for byte: the offsets are
      * written once something is not ASCII. */
+    while (i + 8 <= len) {
+        /* Eight bytes at a time while they are ASCII: a byte from 'A' to
+         * 'Z' gets 0x20 (each lane's sum stays below 0x100). */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u)
+            break;
+        uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3Fu;    /* 0x80 - 'A' */
+        uint64_t gt_z = w + 0x2525252525252525u;    /* 0x80 - 'Z' - 1 */
+        w |= ((ge_a ^ gt_z) & 0x8080808080808080u) >> 2;
+        memcpy(sc->fold + i, &w, 8);
+        i += 8;
+    }
     while (i < len && s[i] < 0x80) {
         unsigned char c = s[i];
         sc->fold[i++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
