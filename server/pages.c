@@ -458,6 +458,12 @@ static int click_redirect(srv_req *r, const char *slug)
     const char *sp = srv_q(r, "s"), *rp = srv_q(r, "r");
     if (!sp)
         return 0;
+    /* A link to an article that is gone (or hidden from this reader) gets
+     * the article page's 404, not a redirect and a cookie for nothing. */
+    json_t *d = NULL;
+    if (srv_load_article(r, slug, &d, NULL) != DALEEL_OK)
+        return 0;
+    json_decref(d);
     char *end;
     errno = 0;
     long long id = strtoll(sp, &end, 10);

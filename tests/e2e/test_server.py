@@ -293,6 +293,13 @@ class PagesTest(unittest.TestCase):
         self.assertIn("daleel_s=", h.get("set-cookie", ""))
         self.assertIn("HttpOnly", h.get("set-cookie", ""))
 
+    def test_click_to_missing_article_is_404(self):
+        st, h, body = self.get("/a/en/returns/refund-timez?s=1&r=2")
+        self.assertEqual(st, 404)
+        self.assertNotIn("set-cookie", h)
+        self.assertNotIn("location", h)
+        self.assertIn('value="returns refund timez"', text(body))
+
     def test_missing_article_offers_search(self):
         st, _, body = self.get("/a/en/returns/refund-timez")
         self.assertEqual(st, 404)
