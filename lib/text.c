@@ -658,6 +658,9 @@ static void cache_put(cache_entry *c, uint32_t h, const char *key,
 #define AR_TEH          0x062A
 #define AR_WAW_HAMZA    0x0624
 #define AR_YEH_HAMZA    0x0626
+#define AR_HAMZA        0x0621
+#define AR_NOON         0x0646
+#define AR_SEEN         0x0633
 
 /* fold_pre on one letter (marks and tatweel are dropped by the caller):
  * Persian and Urdu keyboard letters to their Arabic forms.  Persian ی is
@@ -725,6 +728,29 @@ static int article_initial(const uint32_t *s, size_t n)
             has_article(s + 1, n - 1));
 }
 
+/* The alef of what reads like an article at the start of 's': its index
+ * (0 in ال, 1 in بال كال وال فال, 2 in وبال وكال فبال فكال), or -1 (no
+ * article, or لل, which has no alef). */
+static int article_alef(const uint32_t *s, size_t n)
+{
+    size_t p = 0;
+    if (n >= 2 && (s[0] == AR_WAW || s[0] == AR_FEH))
+        p = 1;
+    for (size_t k = 0; k <= p; k++) {
+        if (k + 2 <= n && s[k] == AR_ALEF && s[k + 1] == AR_LAM)
+            return (int)k;
+        if (k + 3 <= n && (s[k] == AR_BEH || s[k] == AR_KAF) &&
+            s[k + 1] == AR_ALEF && s[k + 2] == AR_LAM)
+            return (int)k + 1;
+    }
+    return -1;
+}
+
+static int is_hamza_alef(uint32_t c)
+{
+    return c == AR_ALEF_HAMZA_A || c == AR_ALEF_HAMZA_B || c == AR_ALEF_MADDA;
+}
+
 /* The stem of 's' (alef-folded letters): fold_post(snowball(R2(R1(s)))),
  * or the exact form of 's' when Snowball leaves one letter or none.
  * Writes NUL-terminated UTF-8 to 'out' (TERM_BUF bytes) and returns its
@@ -760,10 +786,29 @@ static size_t stem_ar(daleel_analyzer *an, const uint32_t *s, size_t n,
         an->oom = 1;
     /* Decode, fold and count the letters of the stem. */
     size_t len = 0, letters = 0, k = 0;
+    uint32_t st[TERM_BUF];
     while (k < rl && len + 4 < TERM_BUF) {
-        uint32_t c = decode(r, rl, &k);
-        len += encode(out + len, fold_post(c));
+        st[letters] = fold_post(decode(r, rl, &k));
+        len += encode(out + len, st[letters]);
         letters++;
+    }
+    /* R3: in a definite noun Snowball drops a final ن as if it were the
+     * ن of a dual or plural, but those follow a long vowel (ـان ـين ـون);
+     * after a consonant the ن is the root's: الأردن, المخزن (else الاردن
+     * meets أردت in ارد).  Put it back when Snowball took only the ن.
+     * (Not in indefinite words, where Snowball's verb rules take it too:
+     * يمكن يمكنك يمكننا all give يمك, and putting it back there made تشحنون
+     * meet تُشحن but not نشحن, since Snowball leaves the imperfect's
+     * prefix: measured worse.) */
+    if (has_article(s, m) && m >= 4 && s[m - 1] == AR_NOON &&
+        s[m - 2] != AR_ALEF && s[m - 2] != AR_WAW && s[m - 2] != AR_YEH &&
+        letters >= 2 && k == rl && letters <= m - 1 && len + 4 < TERM_BUF) {
+        /* The stem must be the letters just before that ن. */
+        size_t at = m - 1, j = 0;
+        while (j < letters && st[j] == fold_post(s[at - letters + j]))
+            j++;
+        if (j == letters)
+            len += encode(out + len, AR_NOON);
     }
     if (letters <= 1 || k < rl) {
         /* The exact form of the whole input: fold_post of 'in'. */
@@ -788,6 +833,7 @@ typedef struct {
     char t[MAX_ALTS][TERM_BUF];
     size_t len[MAX_ALTS];
     size_t n;
+    int second_z;   /* t[0] is (f), a text's second Z (see emit_ar) */
 } alts;
 
 /* Add the stem of s[0..n) as an alternative unless it equals the main
@@ -823,7 +869,8 @@ static int word_get(daleel_analyzer *an, const uint32_t *s, size_t n,
     memcpy(z, v, *zl);
     z[*zl] = '\0';
     v += *zl;
-    a->n = *v++;
+    a->second_z = *v >> 7;
+    a->n = *v++ & 0x7f;
     for (size_t k = 0; k < a->n; k++) {
         a->len[k] = *v++;
         memcpy(a->t[k], v, a->len[k]);
@@ -847,7 +894,7 @@ static void word_put(daleel_analyzer *an, const char *z, size_t zl,
     *v++ = (unsigned char)zl;
     memcpy(v, z, zl);
     v += zl;
-    *v++ = (unsigned char)a->n;
+    *v++ = (unsigned char)(a->n | (a->second_z ? 0x80 : 0));
     for (size_t k = 0; k < a->n; k++) {
         *v++ = (unsigned char)a->len[k];
         memcpy(v, a->t[k], a->len[k]);
@@ -857,6 +904,142 @@ static void word_put(daleel_analyzer *an, const char *z, size_t zl,
     e->klen = (uint8_t)an->wkey_len;
     e->vlen = (uint8_t)need;
     memcpy(e->key, an->wkey, an->wkey_len);
+}
+
+/* Does s[0..n) equal the letters of 'lit' (UTF-8 Arabic, "" matches 0)? */
+static int is_lit(const uint32_t *s, size_t n, const char *lit)
+{
+    size_t i = 0, k = 0, ll = strlen(lit);
+    while (i < ll) {
+        if (k == n || s[k++] != decode((const unsigned char *)lit, ll, &i))
+            return 0;
+    }
+    return k == n;
+}
+
+static int in_list(const uint32_t *s, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (is_lit(s, n, *list))
+            return 1;
+    return 0;
+}
+
+/* A root consonant of the patterns below: not a long vowel or a hamza. */
+static int is_radical(uint32_t c)
+{
+    return c != AR_ALEF && c != AR_HAMZA && c != AR_WAW_HAMZA &&
+           c != AR_YEH_HAMZA && c != AR_TEH_MARBUTA;
+}
+
+/* Form IV of a defective root: the verb (أَلغى, أُلغي يُلغي تُلغي نُلغي,
+ * ألغيت ألغينا ألغوا, يلغون) and its masdar إفعاء (إلغاء, لإلغاء, إلغاؤه)
+ * have no letters in common after the first two radicals, so Snowball gives
+ * them no common stem (الغ, يلغ, نلغ / الغاء).  For either, write the
+ * letters of the definite masdar (ال ا C1 C2 ا ء) to 'out' and return 1:
+ * its stem, the Z of الإلغاء and إلغاء, is the alternative (g) this word
+ * gets (the "key"; a query's alternatives are matched as Z and XA).  's'
+ * is alef-folded, 'L' the letters before folding: a masdar is spelt with
+ * إ or a bare ا, never أ, so the plurals أفعاء (أخطاء أسماء) get no key;
+ * their Z is still the key of a verb of the same two radicals (تخطي →
+ * اخطاء), a rare meeting at the alternatives' weight.  In a text only an
+ * active verb ending in ي counts (query: 'query' set, ى as well). */
+static int form4_defective(const uint32_t *s, const uint32_t *L, size_t n,
+                           int query, uint32_t *out)
+{
+    static const char *const masdar_pre[] = {
+        "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "ال", "وال",
+        "فال", "بال", "كال", "لل", "وبال", "ولل", "فلل", "فبال", NULL
+    };
+    static const char *const masdar_suf[] = {
+        "", "ه", "ها", "هم", "هما", "ك", "كم", "نا", "ي", "ات", NULL
+    };
+    static const char *const verb_pre[] = {
+        "", "و", "ف", "س", "وس", "فس", NULL
+    };
+    for (size_t p = 0; p <= 4 && p + 4 <= n; p++) {
+        const uint32_t *c = s + p;
+        size_t m = n - p;
+        int hit = 0;
+        if (m >= 5 && (L[p] == AR_ALEF || L[p] == AR_ALEF_HAMZA_B) &&
+            c[3] == AR_ALEF &&
+            (c[4] == AR_HAMZA ||
+             (m > 5 && (c[4] == AR_WAW_HAMZA || c[4] == AR_YEH_HAMZA))) &&
+            in_list(c + 5, m - 5, masdar_suf) && in_list(s, p, masdar_pre))
+            hit = 1;
+        else if (m <= 6 && in_list(s, p, verb_pre)) {
+            /* In a text, the active أُلغي يُلغي ends in ي; ى ends the
+             * passive يُلغى and the perfect ألغى, and so also form I's
+             * passive يُرجى (please), whose masdar is no إفعاء.  A
+             * reader's ى or ي says nothing. */
+            if (m == 4)
+                hit = (c[0] == AR_ALEF || c[0] == AR_YEH || c[0] == AR_TEH ||
+                       c[0] == AR_NOON) && c[3] == AR_YEH &&
+                      (query || L[n - 1] == AR_YEH);
+            else if (m == 5)
+                hit = (c[0] == AR_ALEF &&
+                       ((c[3] == AR_YEH && c[4] == AR_TEH) ||
+                        (c[3] == AR_WAW && c[4] == AR_ALEF))) ||
+                      ((c[0] == AR_YEH || c[0] == AR_TEH) && c[3] == AR_WAW &&
+                       (c[4] == AR_NOON || c[4] == AR_ALEF));
+            else if (m == 6)
+                hit = c[0] == AR_ALEF && c[3] == AR_YEH &&
+                      ((c[4] == AR_NOON && c[5] == AR_ALEF) ||
+                       (c[4] == AR_TEH && c[5] == 0x0645));
+        }
+        if (hit && is_radical(c[1]) && is_radical(c[2]) &&
+            c[1] != AR_YEH && c[1] != AR_WAW) {
+            out[0] = AR_ALEF;
+            out[1] = AR_LAM;
+            out[2] = AR_ALEF;
+            out[3] = c[1];
+            out[4] = c[2];
+            out[5] = AR_ALEF;
+            out[6] = AR_HAMZA;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A noun in ة with a pronoun, ة written ت (بطاقتك, حالتها, محفظتنا): the
+ * number of letters before that ت, else 0.  Not after ا (ات, the plural:
+ * طلباتك) and with three letters at least before it. */
+static size_t construct_pronoun(const uint32_t *s, size_t n)
+{
+    static const char *const pron[] = {
+        "ك", "كم", "كما", "كن", "ه", "ها", "هم", "هما", "هن", "نا", "ي", NULL
+    };
+    for (size_t p = 3; p + 2 <= n && p + 4 >= n; p++)
+        if (s[p] == AR_TEH && s[p - 1] != AR_ALEF &&
+            in_list(s + p + 1, n - p - 1, pron))
+            return p;
+    return 0;
+}
+
+/* A definite word ending in ه (البطاقه, الاتجاه). */
+static int ends_definite_heh(const uint32_t *s, size_t n)
+{
+    return n >= 4 && s[n - 1] == AR_HEH && article_initial(s, n);
+}
+
+/* The Z of the letters w[0..n) ('s': the same alef-folded; 'hal': w keeps
+ * the hamza of an alef that is not the article's).  A definite noun takes
+ * no possessive pronoun, so a final ه after the article is a root ه
+ * (الاتجاه) or, far more often, a ة typed as ه (البطاقه; 40 of the 46 such
+ * word types in the corpora).  Snowball keeps that ه in a definite word
+ * (بطاقه) but takes it for a pronoun in an indefinite one (خدمه: خدم), so
+ * the word gets the stem of its ة reading (بطاق, as البطاقة); the ه as
+ * written gives an alternative. */
+static size_t stem_word(daleel_analyzer *an, const uint32_t *w,
+                        const uint32_t *s, size_t n, int hal, char *out)
+{
+    if (hal || !ends_definite_heh(s, n))
+        return stem_ar(an, w, n, out);
+    uint32_t v[MAX_LETTERS + 2];
+    memcpy(v, w, n * sizeof *w);
+    v[n - 1] = AR_TEH_MARBUTA;
+    return stem_ar(an, v, n, out);
 }
 
 /* Terms of one Arabic token: 'L' holds its letters after fold_pre. */
@@ -884,29 +1067,86 @@ static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
     if (stop)
         return;
 
+    /* An alef with a hamza is never the article's: إلغاء ألوان إلكتروني
+     * بإلغاء are not ال + غاء, وان, كتروني.  Snowball knows (it strips
+     * only a bare ال), so for such a word its input 'w' keeps that hamza,
+     * and إلغاء الإلغاء إلغاؤه ألغينا share their stems.  But readers drop
+     * the hamza, and then الغاء is as ambiguous to us as to Snowball and
+     * gets the article reading (غاء).  So in a text the word also gets the
+     * stem of that reading (f) as a second Z: the reader who typed الغاء
+     * meets it with full weight, as before.  The same reader meets the
+     * definite الإلغاء الإلكتروني through their second Z, the stem of the
+     * word after the article as he types it (الغاء, الكتروني). */
+    int ap = article_alef(s, n);
+    int hal = ap >= 0 && is_hamza_alef(L[ap]);
+    int dhal = ap >= 0 && !hal && n >= (size_t)ap + 5 &&
+               is_hamza_alef(L[ap + 2]) && s[ap + 3] == AR_LAM;
+    uint32_t hs[MAX_LETTERS + 2];
+    const uint32_t *w = s;
+    if (hal) {
+        memcpy(hs, s, n * sizeof *s);
+        hs[ap] = L[ap];
+        w = hs;
+    }
+
     char z[TERM_BUF];
     size_t zl;
     alts a;
-    if (!word_get(an, s, n, z, &zl, &a)) {
-        zl = stem_ar(an, s, n, z);
+    /* The cache key is the word before alef folding: hamzas and a final ى
+     * change its alternatives (f) and (g). */
+    if (!word_get(an, L, n, z, &zl, &a)) {
         a.n = 0;
-        int art = article_initial(s, n);
+        a.second_z = 0;
+        zl = stem_word(an, w, s, n, hal, z);
+        /* (f) the hamza-dropped reading, always first. */
+        if (hal || dhal) {
+            const uint32_t *r = hal ? s : s + ap + 2;
+            size_t rn = hal ? n : n - (size_t)ap - 2;
+            char f[TERM_BUF];
+            size_t fl = stem_word(an, r, r, rn, 0, f);
+            if (!same(f, fl, z, zl)) {
+                memcpy(a.t[0], f, fl + 1);
+                a.len[0] = fl;
+                a.n = 1;
+                a.second_z = 1;
+            }
+        }
+        /* The ه as written of a definite word (see stem_word()). */
+        if (!hal && ends_definite_heh(s, n))
+            add_alt(an, &a, z, zl, w, n);
+        int art = !hal && article_initial(s, n);
         /* (a) a proclitic و ف ب ل ك stuck to the front. */
         if (n >= 4 && !art &&
             (s[0] == AR_WAW || s[0] == AR_FEH || s[0] == AR_BEH ||
              s[0] == AR_LAM || s[0] == AR_KAF))
-            add_alt(an, &a, z, zl, s + 1, n - 1);
+            add_alt(an, &a, z, zl, w + 1, n - 1);
         /* (b) imperative or af'al form: احذف → حذف. */
         if (n == 4 && s[0] == AR_ALEF)
-            add_alt(an, &a, z, zl, s + 1, n - 1);
+            add_alt(an, &a, z, zl, w + 1, n - 1);
         /* (c) the definite form, which keeps Snowball from taking the word
          * for a verb or stripping a root letter: فريق/الفريق. */
         if (n >= 4 && !art) {
             uint32_t d[MAX_LETTERS + 2];
             d[0] = AR_ALEF;
             d[1] = AR_LAM;
-            memcpy(d + 2, s, n * sizeof *s);
+            memcpy(d + 2, w, n * sizeof *w);
             add_alt(an, &a, z, zl, d, n + 2);
+        }
+        /* (g) form IV of a defective root: verb ↔ masdar (الغي ↔ إلغاء). */
+        uint32_t f4[7];
+        if (form4_defective(s, L, n, 0, f4))
+            add_alt(an, &a, z, zl, f4, 7);
+        /* (i) ة becomes ت before a pronoun (بطاقتك, حالتها), and Snowball
+         * then strips a root-initial ب/ف/و as a proclitic (بطاقتك: طاق):
+         * the stem of the definite singular, البطاقة (بطاق). */
+        size_t p = construct_pronoun(s, n);
+        if (p && !art && p + 2 <= MAX_LETTERS) {
+            uint32_t d[MAX_LETTERS + 2];
+            d[0] = AR_ALEF;
+            d[1] = AR_LAM;
+            memcpy(d + 2, w, p * sizeof *w);
+            d[p + 2] = AR_TEH_MARBUTA;
+            add_alt(an, &a, z, zl, d, p + 3);
         }
         word_put(an, z, zl, &a);
     }
@@ -915,20 +1155,25 @@ static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
     if (query) {
         uint32_t v[MAX_LETTERS + 2];
         /* (d) a final ه typed for ة: خدمه → خدمة. */
-        if (s[n - 1] == AR_HEH) {
-            memcpy(v, s, n * sizeof *s);
+        if (w[n - 1] == AR_HEH) {
+            memcpy(v, w, n * sizeof *w);
             v[n - 1] = AR_TEH_MARBUTA;
             add_alt(an, &a, z, zl, v, n);
         }
         /* (e) the other hamza seat: مسؤول ↔ مسئول. */
         int swapped = 0;
         for (size_t k = 0; k < n; k++) {
-            v[k] = s[k] == AR_WAW_HAMZA ? AR_YEH_HAMZA
-                 : s[k] == AR_YEH_HAMZA ? AR_WAW_HAMZA : s[k];
-            swapped |= v[k] != s[k];
+            v[k] = w[k] == AR_WAW_HAMZA ? AR_YEH_HAMZA
+                 : w[k] == AR_YEH_HAMZA ? AR_WAW_HAMZA : w[k];
+            swapped |= v[k] != w[k];
         }
         if (swapped)
             add_alt(an, &a, z, zl, v, n);
+        /* (g) also for a verb a reader ends with ى. */
+        uint32_t f4[7];
+        if (L[n - 1] == AR_ALEF_MAKSURA && form4_defective(s, L, n, 1, f4))
+            add_alt(an, &a, z, zl, f4, 7);
+
         /* The search keeps the candidates the index has: an alternative
          * may be a document's main stem or its alternative, and our main
          * stem may be a document's alternative. */
@@ -940,7 +1185,13 @@ static void emit_ar(daleel_analyzer *an, const uint32_t *L, size_t n,
                      a.len[k], 0.5);
         }
     } else {
-        for (size_t k = 0; k < a.n; k++)
+        size_t k = 0;
+        if (a.second_z) {
+            add_term(an, DALEEL_TERM_STEM, DALEEL_PREFIX_STEM, a.t[0],
+                     a.len[0], 1.0);
+            k = 1;
+        }
+        for (; k < a.n; k++)
             add_term(an, DALEEL_TERM_ALT, DALEEL_PREFIX_ALT, a.t[k], a.len[k],
                      1.0);
     }

@@ -17,6 +17,7 @@ changes.  A corpus that is absent is skipped with a message.
 
 Usage: bench/relevance/score.py [--build DIR] [--index-tldr DIR]
                                 [--index-d365 DIR] [--verbose]
+                                [--per-query FILE]
 SPDX-License-Identifier: GPL-2.0-or-later
 """
 import argparse
@@ -92,11 +93,15 @@ def main():
     ap.add_argument("--index-tldr")
     ap.add_argument("--index-d365")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--per-query", metavar="FILE",
+                    help="write corpus, query, nDCG@10, RR and the top 3 of "
+                    "every query to FILE (to diff two builds)")
     a = ap.parse_args()
     prog = os.path.join(a.build, "server", "daleel-search")
     if not os.path.exists(prog):
         print("score.py: %s is not built" % prog, file=sys.stderr)
         return 2
+    per_query = open(a.per_query, "w", encoding="utf-8") if a.per_query else None
     for name, sub in CORPUS_DIRS.items():
         judgments = os.path.join(HERE, name + ".tsv")
         corpus_dir = os.path.join(CORPORA, sub)
@@ -114,6 +119,9 @@ def main():
             for q, slugs, kind in judged(judgments):
                 ranked = search(prog, index, q)
                 n, m = ndcg10(ranked, slugs), rr(ranked, slugs)
+                if per_query:
+                    per_query.write("%s\t%s\t%.3f\t%.3f\t%s\n" % (
+                        name, q, n, m, ", ".join(ranked[:3])))
                 for key in (lang_of(slugs), "all", "kind " + kind):
                     v = by.setdefault(key, [0.0, 0.0, 0])
                     v[0] += n
@@ -134,6 +142,8 @@ def main():
         finally:
             if tmp:
                 shutil.rmtree(tmp, True)
+    if per_query:
+        per_query.close()
     return 0
 
 

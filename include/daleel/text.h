@@ -20,7 +20,11 @@ extern "C" {
  * word list, or the libstemmer or utf8proc version the rules were checked
  * with: tests/data/analyzer_*.tsv pin the output).  The indexer stores it
  * in the index and refuses to mix versions. */
-#define DALEEL_ANALYZER_VERSION 1
+#define DALEEL_ANALYZER_VERSION 2
+/* The same as a string literal ("2"), as the index metadata holds it. */
+#define DALEEL_ANALYZER_VERSION_STR DALEEL_STRINGIFY(DALEEL_ANALYZER_VERSION)
+#define DALEEL_STRINGIFY(x) DALEEL_STRINGIFY_(x)
+#define DALEEL_STRINGIFY_(x) #x
 
 /* Terms longer than this many bytes (prefix included) are not produced,
  * and a token whose exact form is longer is skipped altogether (no
@@ -73,7 +77,10 @@ typedef struct {
 } daleel_term;
 
 /* A token's terms always begin with its one EXACT term; then STEM (none
- * for stopwords and words with digits), ALT, CODE, PREFIX. */
+ * for stopwords and words with digits), ALT, CODE, PREFIX.  There is one
+ * STEM, except in index mode for an Arabic word whose hamza-seated alef
+ * stands where an article would (إلغاء, الإلغاء): it has a second STEM,
+ * the stem of its hamza-dropped spelling (see docs/analysis.md 4). */
 typedef struct {
     size_t start, end;      /* byte range of the token in the input text
                                (what to highlight): it covers the marks,

@@ -2,11 +2,8 @@
 own articles/ folder.  The real daleel-index indexes articles/ into a
 temporary directory; each judged query runs through the real daleel-search
 --json, and the expected article must be first (1) or in the top 3 (3).
-
-A few judged queries fail for reasons that lie in the analyzer's stems
-rather than in query construction; they are listed in KNOWN with the
-reason, reported, and do not fail the run (a KNOWN query that starts to
-pass is reported too, so the list can shrink).
+Every judged query is asserted: a judgment changes only when it is plainly
+wrong, never to make the run pass.
 
 SPDX-License-Identifier: GPL-2.0-or-later
 """
@@ -20,16 +17,6 @@ import daleel_e2e as e2e  # noqa: E402
 
 JUDGED = os.path.join(e2e.SRC, "tests", "data", "relevance.tsv")
 ARTICLES = os.path.join(e2e.SRC, "articles")
-
-# query -> why it does not pass yet (analyzer terms; see docs/search.md).
-KNOWN = {
-    "كيف الغي طلبي": "الغي and إلغاء share no term (stems Zالغ vs Zغاء)",
-    "هل تشحنون الى الاردن": "Zارد (الاردن) also stems أردت 'I wanted'; "
-                            "تشحنون shares no term with نشحن",
-    "ارجاع المبلغ للبطاقه": "إرجاع is the return article's own word; the "
-                            "refund article is second",
-}
-
 
 def judged():
     with open(JUDGED, encoding="utf-8") as f:
@@ -62,7 +49,7 @@ class Relevance(unittest.TestCase):
         return [h["slug"] for h in json.loads(r.stdout)["hits"]]
 
     def test_judged_queries(self):
-        failed, known_failed, known_passed, total = [], [], [], 0
+        failed, total = [], 0
         by_kind = {}
         for n, q, slug, top, kind in judged():
             total += 1
@@ -74,18 +61,12 @@ class Relevance(unittest.TestCase):
             k[1] += 1
             line = "%d: %r wants %s in the top %d, got rank %s (%s)" % (
                 n, q, slug, top, rank, ", ".join(slugs[:3]))
-            if q in KNOWN:
-                (known_passed if ok else known_failed).append(line)
-            elif not ok:
+            if not ok:
                 failed.append(line)
         print("\nrelevance: %d/%d judged queries pass" % (
-            total - len(failed) - len(known_failed), total))
+            total - len(failed), total))
         for kind, (ok, n) in sorted(by_kind.items()):
             print("  %-10s %d/%d" % (kind, ok, n))
-        for line in known_failed:
-            print("  known: " + line)
-        for line in known_passed:
-            print("  a known failure now passes (remove it from KNOWN): " + line)
         self.assertGreater(total, 0, "no judged queries read")
         self.assertEqual(failed, [], "judged queries that fail")
 

@@ -59,7 +59,7 @@ static void build_index(void)
         daleel_doc_free(doc);
     }
     daleel_index_add_spelling(idx, "refund", 3);
-    daleel_index_set_meta(idx, "analyzer_version", "1");
+    daleel_index_set_meta(idx, "analyzer_version", DALEEL_ANALYZER_VERSION_STR);
     daleel_index_commit(idx);
     daleel_index_close(idx);
     daleel_analyzer_free(an);

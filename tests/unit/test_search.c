@@ -157,7 +157,8 @@ static const char *build_index(void)
     synonym_pair(idx, an, "refund", "money back");
     synonym_pair(idx, an, "refund", "reimbursement");
     synonym_pair(idx, an, "استرداد", "استرجاع");
-    daleel_index_set_meta(idx, "analyzer_version", "1");
+    daleel_index_set_meta(idx, "analyzer_version",
+                          DALEEL_ANALYZER_VERSION_STR);
     CHECK_INT(daleel_index_commit(idx), DALEEL_OK, "commit the index");
     daleel_index_close(idx);
     daleel_analyzer_free(an);
