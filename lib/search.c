@@ -200,7 +200,8 @@ size_t dli_prefix_terms(const daleel_term *terms, const daleel_token *t,
     return n;
 }
 
-daleel_query *dli_prefer_lang(daleel_query *q, daleel_lang lang)
+daleel_query *dli_prefer_lang(daleel_index *idx, daleel_query *q,
+                              daleel_lang lang)
 {
     if (!q || lang == DALEEL_LANG_NONE)
         return q;
@@ -210,10 +211,8 @@ daleel_query *dli_prefer_lang(daleel_query *q, daleel_lang lang)
      * skipping documents that cannot reach the page. */
     char t[8];
     snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_LANG, daleel_lang_code(lang));
-    daleel_query *filter = daleel_query_term(t, strlen(t), 1, 0);
-    daleel_query *boost = filter ? daleel_query_constant(filter, DLI_W_LANG)
-                                 : NULL;
-    daleel_query_free(filter);
+    daleel_query *boost = daleel_query_prefer_value(
+        idx, DALEEL_SLOT_LANG, daleel_lang_code(lang), t, DLI_W_LANG);
     if (!boost) {
         daleel_query_free(q);
         return NULL;
@@ -836,7 +835,7 @@ static daleel_query *full_query(qbuild *b, daleel_qop op, int all_boost)
     if (q && b->dropped)
         q = pair_q(DALEEL_Q_AND_MAYBE, q, daleel_query_copy(b->dropped));
     if (q && b->o->lang == DALEEL_LANG_NONE)
-        q = dli_prefer_lang(q, b->lang);
+        q = dli_prefer_lang(b->s->idx, q, b->lang);
     if (q && !b->o->internal) {
         /* AND_NOT rather than a filter on XUpublic, so an article indexed
          * without an audience term still shows. */

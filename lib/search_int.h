@@ -91,9 +91,11 @@ void dli_qcopy_clear(dli_qcopy *q);
  * relevance weight a query of DALEEL_MAX_QUERY_WORDS words can reach. */
 #define DLI_W_LANG 1e6
 
-/* 'q' (consumed) AND_MAYBE a constant DLI_W_LANG for documents in 'lang';
- * 'q' itself for DALEEL_LANG_NONE.  NULL on OOM. */
-daleel_query *dli_prefer_lang(daleel_query *q, daleel_lang lang);
+/* 'q' (consumed) AND_MAYBE a constant DLI_W_LANG for documents in 'lang'
+ * (daleel_query_prefer_value() on 'idx'); 'q' itself for
+ * DALEEL_LANG_NONE.  NULL on OOM. */
+daleel_query *dli_prefer_lang(daleel_index *idx, daleel_query *q,
+                              daleel_lang lang);
 
 /* The as-you-type prefixes of token 't' (its PREFIX terms, or its exact
  * term when the analyzer gave none), at most 'max' into 'out'. */

@@ -207,7 +207,7 @@ daleel_status daleel_suggest(daleel_searcher *s, const char *q, size_t len,
     daleel_query *query = daleel_query_combine(DALEEL_Q_AND, words, n_words,
                                                0);
     if (lang == DALEEL_LANG_NONE)
-        query = dli_prefer_lang(query, qlang);
+        query = dli_prefer_lang(s->idx, query, qlang);
     query = audience(query, internal);
     free_all(words, n_words);
     daleel_query *filter = NULL;

@@ -249,6 +249,15 @@ daleel_query *daleel_query_match_all(void);
  * than any relevance weight) while Xapian still prunes by weight, which a
  * sort by key does not allow.  Added by the search session. */
 daleel_query *daleel_query_constant(const daleel_query *filter, double weight);
+/* The same for the documents whose value in 'slot' is 'value' (and which
+ * have the boolean 'term', the same documents), read on a read-only
+ * handle from a table of the slot's values kept per revision, which is
+ * cheaper than the term's postings when most documents have it (the
+ * reader's language).  The query belongs to 'idx': run it there.  NULL on
+ * OOM or an index error. */
+daleel_query *daleel_query_prefer_value(daleel_index *idx, unsigned slot,
+                                        const char *value, const char *term,
+                                        double weight);
 daleel_query *daleel_query_copy(const daleel_query *q);
 int daleel_query_empty(const daleel_query *q);
 /* Xapian's description of the query ("Query((a OR b))"), for tests and

@@ -258,9 +258,8 @@ static void test_descriptions(daleel_searcher *s)
     r = search_opts(s, &o);
     CHECK_STR(r->query_description,
               "Query((((password@1 OR 1.5 * Spassword@1 OR Zpassword@1 OR 1.5 "
-              "* SZpassword@1) AND_MAYBE (PostingSource(Xapian::"
-              "FixedWeightPostingSource(wt=1000000)) FILTER Len)) AND_NOT "
-              "XUinternal))",
+              "* SZpassword@1) AND_MAYBE PostingSource(PreferSource("
+              "wt=1000000, Len))) AND_NOT XUinternal))",
               "the reader's language first");
     daleel_results_free(r);
 
@@ -335,7 +334,8 @@ static void test_descriptions(daleel_searcher *s)
     o.q_len = strlen(o.q);
     o.lang = DALEEL_LANG_NONE;
     r = search_opts(s, &o);
-    CHECK(strstr(r->query_description, "FILTER Lar") != NULL,
+    CHECK(strstr(r->query_description, "PreferSource(wt=1000000, Lar)") !=
+              NULL,
           "an Arabic query prefers Arabic");
     CHECK(strstr(r->query_description, "الاسترداد@1 OR ") &&
               strstr(r->query_description, "Zاسترداد@1"),
