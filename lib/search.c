@@ -629,9 +629,13 @@ static void add_phrase_synonyms(qbuild *b)
                 ql_push(&all, b->units[u].q);
                 b->units[u].q = NULL;
             }
+            /* The words as typed count half: the writers said the
+             * synonyms mean the same, and a run's literal words must not
+             * outweigh them (إرجاع المبلغ is also the return article's
+             * title word, but the reader wants the refund article). */
             daleel_query *a = ql_take(&all, DALEEL_Q_AND, 0, &b->oom);
             if (a)
-                ql_push(&syn, a);
+                ql_push(&syn, scaled(a, 0.5));
             b->units[i].q = ql_take(&syn, DALEEL_Q_OR, 0, &b->oom);
             b->units[i].last = b->units[j].last;
             memmove(&b->units[i + 1], &b->units[j + 1],

@@ -403,5 +403,6 @@ void dli_screen_buf_free(dli_screen_buf *sc)
     free(sc->at);
     free(sc->words);
     free(sc->scratch);
+    free(sc->scratch_at);
     memset(sc, 0, sizeof *sc);
 }

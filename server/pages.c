@@ -132,6 +132,7 @@ static json_t *result_ctx(srv_req *r, const daleel_hit *h, int64_t search_id,
     json_object_set_new(o, "snippet_html", srv_snippet_html(h));
     json_object_set_new(o, "markdown", srv_markdown_link(h->title,
                                                          abs_section ? abs_section : ""));
+    json_object_set_new(o, "abs_iri", own_str(srv_iri(abs_section ? abs_section : "")));
     json_object_set_new(o, "abs_url", own_str(abs_section));
     free(abs);
     free(path);
@@ -572,6 +573,7 @@ void srv_page_article(srv_req *r, const char *slug)
     json_object_set_new(a, "dir", json_string(r->lang == DALEEL_LANG_AR
                                               ? "rtl" : "ltr"));
     json_object_set_new(a, "abs_url", json_string(abs ? abs : ""));
+    json_object_set_new(a, "abs_iri", own_str(srv_iri(abs ? abs : "")));
     json_object_set_new(a, "url", own_str(srv_article_path(r, slug)));
     json_object_set_new(a, "internal", json_boolean(internal));
     json_object_set_new(a, "html", json_string(html ? html : ""));

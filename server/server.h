@@ -176,6 +176,9 @@ int64_t srv_now_ms(void);
 /* 1 when the 'n' bytes at 's' are valid UTF-8 without NUL (no overlong
  * forms, surrogates or code points past U+10FFFF), else 0. */
 int srv_utf8_valid(const char *s, size_t n);
+/* 'uri' as an IRI for display (RFC 3987 3.2): escapes of whole UTF-8
+ * characters decoded, ASCII escapes and bidi controls kept.  New string. */
+char *srv_iri(const char *uri);
 /* Number of code points of valid UTF-8 's'. */
 size_t srv_utf8_chars(const char *s, size_t n);
 /* Byte length of the first 'max_chars' code points of valid UTF-8 's'. */

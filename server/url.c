@@ -206,3 +206,52 @@ void srv_append_slug(daleel_buf *b, const char *slug)
         p = slash + 1;
     }
 }
+
+/* RFC 3987 3.2: bidi formatting characters stay percent-encoded in an IRI,
+ * or the address would display in an order other than its own. */
+static int has_bidi_control(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] != 0xE2)
+            continue;
+        if (s[i + 1] == 0x80 && (s[i + 2] == 0x8E || s[i + 2] == 0x8F ||
+                                 (s[i + 2] >= 0xAA && s[i + 2] <= 0xAE)))
+            return 1;
+        if (s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)
+            return 1;
+    }
+    return 0;
+}
+
+char *srv_iri(const char *uri)
+{
+    daleel_buf b;
+    daleel_buf_init(&b, 8192);
+    size_t n = strlen(uri), i = 0;
+    unsigned char run[SRV_MAX_PATH];
+    while (i < n) {
+        /* A run of %XX escapes of non-ASCII bytes: decoded only when the
+         * run is whole UTF-8, so ASCII escapes ('%2F', '%23', '%20') and
+         * stray bytes keep their meaning and stay visible. */
+        size_t j = i, k = 0;
+        while (j + 2 < n && uri[j] == '%' && k < sizeof run) {
+            int hi = hexval((unsigned char)uri[j + 1]);
+            int lo = hexval((unsigned char)uri[j + 2]);
+            if (hi < 8 || lo < 0)
+                break;
+            run[k++] = (unsigned char)(hi << 4 | lo);
+            j += 3;
+        }
+        if (k && srv_utf8_valid((const char *)run, k) &&
+            !has_bidi_control(run, k)) {
+            daleel_buf_append(&b, (const char *)run, k);
+            i = j;
+        } else if (k) {
+            daleel_buf_append(&b, uri + i, j - i);
+            i = j;
+        } else {
+            daleel_buf_putc(&b, uri[i++]);
+        }
+    }
+    return daleel_buf_steal(&b, NULL);
+}

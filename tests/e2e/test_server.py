@@ -209,6 +209,20 @@ class PagesTest(unittest.TestCase):
         self.assertIn('<html lang="ar" dir="rtl">', html)
         self.assertIn("<mark>", html)
 
+    def test_result_link_readable_iri_copy_encoded(self):
+        _, _, body = self.get("/search?q=" + q("استرداد المبلغ"))
+        html = text(body)
+        m = re.search(r'<p class="result-link"><bdi class="url" dir="ltr">([^<]+)</bdi>\s*'
+                      r'<button type="button" class="copy" data-url="([^"]+)"', html)
+        self.assertIsNotNone(m)
+        shown, copied = m.group(1), m.group(2)
+        self.assertTrue(shown.endswith("/a/ar/returns/refund-times#كم-يستغرق-استرداد-المبلغ"), shown)
+        self.assertNotIn("%", shown)
+        self.assertTrue(copied.endswith("/a/ar/returns/refund-times#" + q("كم-يستغرق-استرداد-المبلغ")),
+                        copied)
+        self.assertEqual(urllib.parse.unquote(copied), shown)
+        self.assertIn("(" + copied + ")", html)   # the Markdown link, encoded too
+
     def test_arabic_query_on_english_page_finds_arabic(self):
         # The header form sends the page's language; an Arabic query wins.
         _, _, body = self.get("/search?lang=en&q=" + q("استرداد"))
