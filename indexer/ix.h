@@ -109,4 +109,11 @@ daleel_status ix_synonyms_parse(const char *data, size_t len, const char *path,
                                 ix_errors *errs);
 void ix_synonyms_free(ix_synonyms *s);
 
+/* Parse the site file (site.yaml): '*out' is its compact JSON,
+ * {"categories":{folder:{"ar":..,"en":..}},"name":{..}}, or NULL when the
+ * file has mistakes, each reported into 'errs' as "path:line: message".
+ * Errors: DALEEL_ENOMEM. */
+daleel_status ix_site_parse(const char *data, size_t len, const char *path,
+                            char **out, ix_errors *errs);
+
 #endif

@@ -30,6 +30,8 @@
 #include "ix.h"
 
 #define SYNONYMS_FILE "synonyms.txt"
+#define SITE_FILE "site.yaml"
+#define MAX_SITE_FILE (64u * 1024)
 #define MAX_SYNONYMS_FILE (1024u * 1024)
 
 /* Metadata keys (docs/indexer.md lists them for the server and tools). */
@@ -37,6 +39,7 @@
 #define META_COUNT    "article_count"
 #define META_BUILT    "built_at"
 #define META_SYNHASH  "synonyms_hash"
+#define META_SITE     "site"
 
 typedef struct {
     const char *articles;
@@ -620,6 +623,57 @@ out:
     return st;
 }
 
+/* ---- Site names ------------------------------------------------------------ */
+
+/* Read site.yaml (the localized site and category names) into the "site"
+ * metadata key; written only when it changed.  A file with mistakes is
+ * reported and leaves the stored names as they were. */
+static daleel_status do_site(run_state *r)
+{
+    daleel_status st = DALEEL_OK;
+    char msg[300];
+    char *json = NULL, *old = NULL, *buf = NULL;
+    char *full = full_path(r, SITE_FILE);
+    if (!full)
+        return DALEEL_ENOMEM;
+    struct stat sb;
+    if (stat(full, &sb) == 0) {
+        size_t len = 0;
+        int64_t mtime;
+        if (!(buf = malloc(MAX_SITE_FILE + 1))) {
+            st = DALEEL_ENOMEM;
+            goto out;
+        }
+        st = ix_read_file(full, buf, MAX_SITE_FILE + 1, &len, &mtime, msg,
+                          sizeof msg);
+        if (st != DALEEL_OK) {
+            if (st == DALEEL_ETOOBIG)
+                snprintf(msg, sizeof msg, "file is over 64 KiB");
+            ix_error_add(&r->errs, SITE_FILE, 0, "%s", msg);
+            st = DALEEL_OK;
+            goto out;
+        }
+        if ((st = ix_site_parse(buf, len, SITE_FILE, &json, &r->errs))
+            != DALEEL_OK || !json)
+            goto out;
+    }
+    if ((st = daleel_index_get_meta(r->idx, META_SITE, &old)) != DALEEL_OK)
+        goto out;
+    if ((old ? old : "")[0] == '\0' && !json)
+        goto out;
+    if (old && json && strcmp(old, json) == 0)
+        goto out;
+    r->modified = 1;
+    /* "" removes the key: no file, no names. */
+    st = daleel_index_set_meta(r->idx, META_SITE, json ? json : "");
+out:
+    free(old);
+    free(json);
+    free(buf);
+    free(full);
+    return st;
+}
+
 /* ---- The run ---------------------------------------------------------------- */
 
 /* Refuse to create an index inside a folder that holds something else: a
@@ -855,6 +909,11 @@ static int run(run_state *r)
 
     if ((st = do_synonyms(r)) != DALEEL_OK)
         return fatal(r, "%s: synonyms: %s", o->index,
+                     st == DALEEL_ENOMEM ? "out of memory"
+                                         : daleel_index_errmsg(r->idx));
+
+    if ((st = do_site(r)) != DALEEL_OK)
+        return fatal(r, "%s: site names: %s", o->index,
                      st == DALEEL_ENOMEM ? "out of memory"
                                          : daleel_index_errmsg(r->idx));
 

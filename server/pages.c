@@ -63,8 +63,9 @@ void srv_page_home(srv_req *r)
         for (size_t i = 0; i < n; i++) {
             char *url = srv_search_url(r, NULL, daleel_lang_code(r->lang),
                                        f[i].value, 1, 0);
-            json_array_append_new(cats, json_pack("{s:s,s:i,s:o}", "name",
-                f[i].value, "count", (int)f[i].count, "url", own_str(url)));
+            json_array_append_new(cats, json_pack("{s:s,s:s,s:i,s:o}", "name",
+                srv_category_name(r->lang, f[i].value), "folder", f[i].value,
+                "count", (int)f[i].count, "url", own_str(url)));
         }
         daleel_facets_free(f, n);
     }
@@ -116,7 +117,9 @@ static json_t *result_ctx(srv_req *r, const daleel_hit *h, int64_t search_id,
     json_object_set_new(o, "lang", json_string(daleel_lang_code(h->lang)));
     json_object_set_new(o, "internal", json_boolean(h->internal));
     if (h->category && h->category[0]) {
-        json_object_set_new(o, "category", json_string(h->category));
+        /* In the card's language, as its lang attribute says. */
+        json_object_set_new(o, "category", json_string(
+            srv_category_name(h->lang, h->category)));
         json_object_set_new(o, "category_url", own_str(srv_search_url(
             r, q, lang_p, h->category, 1, 0)));
     }
@@ -174,8 +177,9 @@ static json_t *facets_ctx(srv_req *r, const daleel_results *res, const char *q,
     json_t *cats = json_array();
     for (size_t i = 0; res && i < res->n_categories; i++) {
         const char *name = res->categories[i].value;
-        json_array_append_new(cats, json_pack("{s:s,s:i,s:o,s:b}", "name",
-            name, "count", (int)res->categories[i].count, "url",
+        json_array_append_new(cats, json_pack("{s:s,s:s,s:i,s:o,s:b}", "name",
+            srv_category_name(r->lang, name), "folder", name, "count",
+            (int)res->categories[i].count, "url",
             own_str(srv_search_url(r, q, lang_p, name, 1, 0)), "selected",
             cat && strcmp(cat, name) == 0));
     }
@@ -404,7 +408,8 @@ void srv_page_search(srv_req *r)
     json_object_set_new(ctx, "search", search);
     json_object_set_new(ctx, "noindex", json_true());
     json_object_set_new(ctx, "page_title", json_string(
-        qlen ? q : cat ? cat : jstr(srv_i18n(r->lang), "search_title")));
+        qlen ? q : cat ? srv_category_name(r->lang, cat)
+                       : jstr(srv_i18n(r->lang), "search_title")));
     daleel_lang other = srv_other_lang(r->lang);
     json_object_set_new(ctx, "lang_switch", json_pack("{s:o,s:s}", "url",
         own_str(srv_search_url(r, q, daleel_lang_code(other), cat, 1, 0)),
@@ -580,7 +585,8 @@ void srv_page_article(srv_req *r, const char *slug)
     json_object_set_new(a, "markdown", srv_markdown_link(title, abs ? abs : ""));
     const char *cat = jstr(d, "category");
     if (*cat) {
-        json_object_set_new(a, "category", json_string(cat));
+        json_object_set_new(a, "category", json_string(
+            srv_category_name(r->lang, cat)));
         json_object_set_new(a, "category_url", own_str(srv_search_url(
             r, NULL, daleel_lang_code(r->lang), cat, 1, 0)));
     }

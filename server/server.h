@@ -211,6 +211,10 @@ void srv_route(srv_req *r);
 json_t *srv_i18n(daleel_lang lang);
 /* A new page context for the request's language: lang, dir, t, agent. */
 json_t *srv_page_ctx(srv_req *r);
+/* The site's name in 'lang' from site.yaml, else the UI's default. */
+const char *srv_site_name(daleel_lang lang);
+/* A category folder's name in 'lang' from site.yaml, else the folder. */
+const char *srv_category_name(daleel_lang lang, const char *folder);
 /* The page language from ?lang, else the query's script, else
  * Accept-Language, else English. */
 daleel_lang srv_pick_lang(srv_req *r, const char *q);
@@ -242,6 +246,10 @@ daleel_feedback *srv_feedback(void);
 /* This thread's read-only index handle (for browsing a category and the
  * translations report), kept at the searcher's revision. */
 struct daleel_index *srv_index(void);
+/* The site and category names of the index's site.yaml (docs/articles.md),
+ * as stored in its "site" metadata, at the searcher's revision; NULL when
+ * there are none.  Owned by this thread, valid until its next call. */
+json_t *srv_site(void);
 /* Close this thread's handles (also done when the thread exits). */
 void srv_workers_thread_done(void);
 int srv_workers_init(void);

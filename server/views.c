@@ -21,6 +21,27 @@ daleel_lang srv_other_lang(daleel_lang l)
     return l == DALEEL_LANG_AR ? DALEEL_LANG_EN : DALEEL_LANG_AR;
 }
 
+const char *srv_site_name(daleel_lang lang)
+{
+    daleel_lang l = lang == DALEEL_LANG_AR ? DALEEL_LANG_AR : DALEEL_LANG_EN;
+    json_t *name = json_object_get(srv_site(), "name");
+    const char *v = json_string_value(json_object_get(name,
+                                                      daleel_lang_code(l)));
+    if (v && *v)
+        return v;
+    v = json_string_value(json_object_get(srv_i18n(l), "site_name"));
+    return v ? v : "";
+}
+
+const char *srv_category_name(daleel_lang lang, const char *folder)
+{
+    daleel_lang l = lang == DALEEL_LANG_AR ? DALEEL_LANG_AR : DALEEL_LANG_EN;
+    json_t *c = json_object_get(json_object_get(srv_site(), "categories"),
+                                folder ? folder : "");
+    const char *v = json_string_value(json_object_get(c, daleel_lang_code(l)));
+    return v && *v ? v : folder ? folder : "";
+}
+
 json_t *srv_page_ctx(srv_req *r)
 {
     daleel_lang l = r->lang == DALEEL_LANG_AR ? DALEEL_LANG_AR : DALEEL_LANG_EN;
@@ -32,6 +53,7 @@ json_t *srv_page_ctx(srv_req *r)
                                                                     : "ltr"));
     json_object_set(ctx, "t", srv_i18n(l));
     json_object_set_new(ctx, "agent", json_boolean(r->agent));
+    json_object_set_new(ctx, "site_name", json_string(srv_site_name(l)));
     json_object_set_new(ctx, "base_url", json_string(srv_base_url(r)));
     return ctx;
 }

@@ -24,6 +24,8 @@ typedef struct {
     int64_t checked_ms;
     int64_t logged_ms;
     int64_t fb_failed_ms;
+    json_t *site;       /* the index's "site" metadata, parsed, or NULL */
+    int site_fresh;     /* 'site' is from the searcher's revision */
 } worker;
 
 static pthread_key_t key;
@@ -36,6 +38,7 @@ static void worker_free(void *p)
     daleel_searcher_close(w->s);
     daleel_index_close(w->idx);
     daleel_feedback_close(w->fb);
+    json_decref(w->site);
     free(w);
 }
 
@@ -86,6 +89,7 @@ daleel_searcher *srv_searcher(void)
             return NULL;
         }
         w->checked_ms = now;
+        w->site_fresh = 0;
         return w->s;
     }
     if (now - w->checked_ms >= REOPEN_EVERY_MS) {
@@ -95,6 +99,8 @@ daleel_searcher *srv_searcher(void)
         if (st != DALEEL_OK)
             log_limited(w, "reopen failed, serving the previous revision",
                         daleel_searcher_errmsg(w->s));
+        if (changed)
+            w->site_fresh = 0;
         if (w->idx && daleel_index_reopen(w->idx, &changed) != DALEEL_OK)
             log_limited(w, "reopen failed, serving the previous revision",
                         daleel_index_errmsg(w->idx));
@@ -116,6 +122,27 @@ daleel_index *srv_index(void)
         }
     }
     return w->idx;
+}
+
+json_t *srv_site(void)
+{
+    worker *w = get();
+    if (!w || !srv_searcher())
+        return NULL;
+    if (w->site_fresh)
+        return w->site;
+    daleel_index *idx = srv_index();
+    int changed = 0;
+    char *v = NULL;
+    /* The metadata of the revision the searcher now reads (or newer). */
+    if (!idx || daleel_index_reopen(idx, &changed) != DALEEL_OK ||
+        daleel_index_get_meta(idx, "site", &v) != DALEEL_OK)
+        return w->site;
+    json_decref(w->site);
+    w->site = v ? json_loads(v, 0, NULL) : NULL;
+    free(v);
+    w->site_fresh = 1;
+    return w->site;
 }
 
 daleel_feedback *srv_feedback(void)

@@ -564,6 +564,53 @@ class Synonyms(unittest.TestCase):
         self.assertEqual(table_items(self.idx, "synonym"), 0)
 
 
+class SiteNames(unittest.TestCase):
+    def setUp(self):
+        self.tmp = e2e.tmpdir(self)
+        self.art = os.path.join(self.tmp, "articles")
+        self.idx = os.path.join(self.tmp, "index")
+        self.site = os.path.join(self.art, "site.yaml")
+        e2e.write(os.path.join(self.art, "en", "payment", "cards.md"),
+                  article("Cards", "Pay by card."))
+
+    def test_site_file_stored_as_compact_json(self):
+        e2e.write(self.site, "name:\n  en: Souq Help\n  ar: مساعدة سوق\n"
+                  "categories:\n  payment: {en: Payment, ar: الدفع}\n")
+        r = indexer(self.art, self.idx, quiet=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(meta(self.idx, "site")),
+                         {"name": {"en": "Souq Help", "ar": "مساعدة سوق"},
+                          "categories": {"payment": {"en": "Payment", "ar": "الدفع"}}})
+        self.assertEqual(doccount(self.idx), 1)   # not an article
+        # Unchanged: no new revision.
+        rev = revision(self.idx)
+        indexer(self.art, self.idx, quiet=True)
+        self.assertEqual(revision(self.idx), rev)
+        os.remove(self.site)
+        indexer(self.art, self.idx, quiet=True)
+        self.assertEqual(meta(self.idx, "site"), "")
+
+    def test_malformed_site_file_reported_and_articles_still_indexed(self):
+        e2e.write(self.site, "name: {en: Good Name}\n")
+        indexer(self.art, self.idx, quiet=True)
+        good = meta(self.idx, "site")
+        e2e.write(self.site, "name:\n  en: Souq\n  fr: Souk\n"
+                  "categories:\n  payment: [Payment]\ncolour: red\n")
+        e2e.write(os.path.join(self.art, "en", "payment", "cash.md"),
+                  article("Cash", "Pay on delivery."))
+        r = indexer(self.art, self.idx, "--json")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual([(e["path"], e["line"]) for e in json.loads(r.stdout)["errors"]],
+                         [("site.yaml", 3), ("site.yaml", 5), ("site.yaml", 6)])
+        self.assertIn("site.yaml:3: unknown language (en or ar) 'fr'", r.stderr)
+        self.assertEqual(doccount(self.idx), 2)
+        self.assertEqual(meta(self.idx, "site"), good)   # the old names stay
+        e2e.write(self.site, "name: {en: [unclosed\n")
+        r = indexer(self.art, self.idx)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, r"site\.yaml:[12]: ")
+
+
 @unittest.skipUnless(HAVE_XAPIAN_TOOLS, "xapian-tools is not installed")
 class Fatal(unittest.TestCase):
     """Usage and fatal errors: exit 2, and the index is not changed."""

@@ -182,7 +182,8 @@ class PagesTest(unittest.TestCase):
         st, h, body = self.get("/?lang=ar")
         html = text(body)
         self.assertIn('<html lang="ar" dir="rtl">', html)
-        self.assertIn("مركز المساعدة", html)
+        self.assertIn("<title>مركز مساعدة سوق دليل</title>", html)
+        self.assertIn('<bdi>الإرجاع والاسترداد</bdi>', html)   # site.yaml
 
     def test_home_follows_accept_language(self):
         _, _, body = self.get("/", {"Accept-Language": "fr;q=1, ar;q=0.8, en;q=0.5"})
@@ -208,6 +209,23 @@ class PagesTest(unittest.TestCase):
         self.assertEqual(result_slugs(html)[0], "ar/returns/refund-times")
         self.assertIn('<html lang="ar" dir="rtl">', html)
         self.assertIn("<mark>", html)
+
+    def test_arabic_results_localized_names(self):
+        # articles/site.yaml: category and site names in the page's language.
+        _, _, body = self.get("/search?q=" + q("استرداد المبلغ"))
+        html = text(body)
+        self.assertIn("<title>استرداد المبلغ · مركز مساعدة سوق دليل</title>", html)
+        self.assertIn('<a class="brand" href="/?lang=ar">مركز مساعدة سوق دليل</a>', html)
+        self.assertIn('category=returns"><bdi>الإرجاع والاسترداد</bdi></a>', html)
+        self.assertIn('<bdi>الدفع</bdi> <span class="count">', html)   # facets
+        self.assertNotIn("<bdi>returns</bdi>", html)
+        _, _, body = self.get("/a/ar/returns/refund-times")
+        html = text(body)
+        self.assertIn('category=returns"><bdi>الإرجاع والاسترداد</bdi></a></li>', html)
+        _, _, body = self.get("/search?q=refund&lang=en")
+        self.assertIn("<title>refund · Souq Daleel Help Center</title>", text(body))
+        _, _, body = self.get("/opensearch.xml?lang=ar")
+        self.assertIn("<ShortName>مركز مساعدة سوق دليل</ShortName>", text(body))
 
     def test_result_link_readable_iri_copy_encoded(self):
         _, _, body = self.get("/search?q=" + q("استرداد المبلغ"))
@@ -244,7 +262,8 @@ class PagesTest(unittest.TestCase):
         slugs = result_slugs(html)
         self.assertTrue(slugs)
         self.assertTrue(all(s.startswith("en/returns/") for s in slugs), slugs)
-        self.assertIn('<span aria-current="true"><bdi>returns</bdi>', html)
+        # site.yaml names the folder.
+        self.assertIn('<span aria-current="true"><bdi>Returns and refunds</bdi>', html)
 
     def test_language_filter(self):
         _, _, body = self.get("/search?q=refund&lang=en")
@@ -450,6 +469,22 @@ class ReindexTest(unittest.TestCase):
             for t in threads:
                 t.join()
         self.assertEqual(failures, [])
+
+    def test_site_names_follow_a_reindex(self):
+        site = Site(SITE, copy=True)
+        self.addCleanup(site.close)
+        s = site.start()
+        _, _, body = s.get("/?lang=en")
+        self.assertIn("<title>Help Center</title>", text(body))   # no site.yaml
+        e2e.write(os.path.join(site.articles, "site.yaml"),
+                  "name: {en: Quokka Help, ar: مساعدة الكوكا}\n")
+        e2e.index(site.articles, site.index)
+        deadline = time.time() + 10
+        html = ""
+        while time.time() < deadline and "<title>Quokka Help</title>" not in html:
+            time.sleep(0.1)
+            html = text(s.get("/?lang=en")[2])
+        self.assertIn("<title>Quokka Help</title>", html)
 
 
 if __name__ == "__main__":
