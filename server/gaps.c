@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "daleel/document.h"
 #include "daleel/index.h"
 #include "server.h"
 
@@ -524,6 +525,101 @@ json_t *srv_popular(srv_req *r)
             jstr(doc, "title"), "lang", jstr(doc, "lang"), "internal",
             strcmp(jstr(doc, "audience"), "internal") == 0, "summary",
             jstr(doc, "summary")));
+        json_decref(doc);
+    }
+    return list;
+}
+
+/* ---- Newest articles: the home page's list before any votes -------------- */
+
+#define NEWEST_KEEP 10              /* candidates kept: some may be internal */
+#define NEWEST_REFRESH_MS (60 * 1000)
+
+typedef struct {
+    unsigned docid;
+    double updated;
+} newest_item;
+
+typedef struct {
+    daleel_index *idx;
+    newest_item v[NEWEST_KEEP];
+    size_t n;
+} newest_scan;
+
+static int newest_add(void *ctx, unsigned docid)
+{
+    newest_scan *s = ctx;
+    double u = daleel_index_get_number(s->idx, docid, DALEEL_SLOT_UPDATED);
+    if (s->n == NEWEST_KEEP && u <= s->v[s->n - 1].updated)
+        return 0;
+    size_t i = s->n < NEWEST_KEEP ? s->n++ : s->n - 1;
+    while (i > 0 && s->v[i - 1].updated < u) {
+        s->v[i] = s->v[i - 1];
+        i--;
+    }
+    s->v[i].docid = docid;
+    s->v[i].updated = u;
+    return 0;
+}
+
+/* Per language, the slugs of the newest articles: one pass over the
+ * language's postings reading a value, redone at most once a minute so a
+ * big help center's home page does not scan it on every view. */
+static pthread_mutex_t newest_lock = PTHREAD_MUTEX_INITIALIZER;
+static char newest_slug[2][NEWEST_KEEP][DALEEL_FEEDBACK_MAX_SLUG + 1];
+static size_t n_newest[2];
+static int64_t newest_ms[2];
+
+json_t *srv_newest(srv_req *r)
+{
+    json_t *list = json_array();
+    int li = r->lang == DALEEL_LANG_AR ? 1 : 0;
+    char mine[NEWEST_KEEP][DALEEL_FEEDBACK_MAX_SLUG + 1];
+    size_t n;
+    pthread_mutex_lock(&newest_lock);
+    int64_t now = srv_now_ms();
+    daleel_index *idx = srv_index();
+    if (idx && (!newest_ms[li] || now - newest_ms[li] > NEWEST_REFRESH_MS)) {
+        newest_scan s = { idx, {{0, 0}}, 0 };
+        char term[8];
+        snprintf(term, sizeof term, "%s%s", DALEEL_PREFIX_LANG,
+                 li ? "ar" : "en");
+        if (daleel_index_postings(idx, term, newest_add, &s) == DALEEL_OK) {
+            newest_ms[li] = now;
+            n_newest[li] = 0;
+            for (size_t i = 0; i < s.n; i++) {
+                char *slug = NULL;
+                size_t len;
+                if (daleel_index_get_value(idx, s.v[i].docid, DALEEL_SLOT_SLUG,
+                                           &slug, &len) == DALEEL_OK && slug &&
+                    len < sizeof newest_slug[li][0])
+                    memcpy(newest_slug[li][n_newest[li]++], slug, len + 1);
+                free(slug);
+            }
+        }
+    }
+    n = n_newest[li];
+    memcpy(mine, newest_slug[li], n * sizeof mine[0]);
+    pthread_mutex_unlock(&newest_lock);
+
+    for (size_t i = 0; i < n && json_array_size(list) < 5; i++) {
+        json_t *doc = NULL;
+        if (srv_load_article(r, mine[i], &doc, NULL) != DALEEL_OK)
+            continue;
+        json_t *o = json_pack("{s:o,s:s,s:s,s:b,s:s}", "url",
+            own_str(srv_article_path(r, mine[i])), "title",
+            jstr(doc, "title"), "lang", jstr(doc, "lang"), "internal",
+            strcmp(jstr(doc, "audience"), "internal") == 0, "summary",
+            jstr(doc, "summary"));
+        json_int_t updated = json_integer_value(json_object_get(doc, "updated"));
+        if (o && updated > 0) {
+            char iso[16], when[48];
+            srv_iso_date(updated, iso);
+            srv_date_text(r->lang, updated, when);
+            json_object_set_new(o, "updated_iso", json_string(iso));
+            json_object_set_new(o, "updated_text", json_string(when));
+        }
+        json_array_append_new(list, o);
         json_decref(doc);
     }
     return list;

@@ -70,8 +70,10 @@ void srv_page_home(srv_req *r)
         daleel_facets_free(f, n);
     }
     json_t *ctx = srv_page_ctx(r);
-    json_object_set_new(ctx, "home", json_pack("{s:b,s:o,s:o}", "is", 1,
-        "categories", cats, "popular", srv_popular(r)));
+    json_t *popular = srv_popular(r);
+    json_t *newest = json_array_size(popular) ? json_array() : srv_newest(r);
+    json_object_set_new(ctx, "home", json_pack("{s:b,s:o,s:o,s:o}", "is", 1,
+        "categories", cats, "popular", popular, "newest", newest));
     json_object_set_new(ctx, "prefill", json_string(""));
     daleel_lang other = srv_other_lang(r->lang);
     char url[32];
@@ -595,7 +597,9 @@ void srv_page_article(srv_req *r, const char *slug)
         char iso[16];
         srv_iso_date(updated, iso);
         json_object_set_new(a, "updated_iso", json_string(iso));
-        json_object_set_new(a, "updated_text", json_string(iso));
+        char when[48];
+        srv_date_text(r->lang, updated, when);
+        json_object_set_new(a, "updated_text", json_string(when));
     }
     json_t *toc = json_array();
     json_t *sec;

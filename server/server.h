@@ -228,6 +228,8 @@ char *srv_search_url(srv_req *r, const char *q, const char *lang,
 /* "2026-10-12T00:00:00Z" and "2026-10-12" of Unix time 't'. */
 void srv_iso_time(int64_t t, char out[32]);
 void srv_iso_date(int64_t t, char out[16]);
+/* "12 October 2026" / "12 أكتوبر 2026" of Unix time 't' (UTC). */
+void srv_date_text(daleel_lang lang, int64_t t, char out[48]);
 /* The snippet of 'h' as HTML: escaped, with <mark> around its spans. */
 json_t *srv_snippet_html(const daleel_hit *h);
 /* "[title](url)" with Markdown's special characters of the title escaped. */
@@ -307,6 +309,10 @@ daleel_status srv_load_article(srv_req *r, const char *slug, json_t **doc,
 json_t *srv_article_related(srv_req *r, daleel_searcher *s, const char *slug);
 /* The home page's most helpful articles (cached for a few minutes). */
 json_t *srv_popular(srv_req *r);
+/* The newest (updated) public articles of the page's language, for the
+ * home page before any votes: [{url,title,lang,internal,summary,
+ * updated_iso,updated_text}], at most 5. */
+json_t *srv_newest(srv_req *r);
 void srv_page_opensearch(srv_req *r);
 void srv_static(srv_req *r, const char *name);
 int srv_static_load(const char *dir);

@@ -186,6 +186,25 @@ void srv_iso_date(int64_t t, char out[16])
     strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+void srv_date_text(daleel_lang lang, int64_t t, char out[48])
+{
+    /* Written out, not by locale: the server runs in the C locale.  Arabic
+     * uses the month names of the Gulf and Egypt with Western digits, as
+     * the region's shops and the articles themselves write dates. */
+    static const char *const en[12] = {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December"};
+    static const char *const ar[12] = {
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو",
+        "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"};
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    snprintf(out, 48, "%d %s %d", tm.tm_mday,
+             (lang == DALEEL_LANG_AR ? ar : en)[tm.tm_mon % 12],
+             tm.tm_year + 1900);
+}
+
 json_t *srv_snippet_html(const daleel_hit *h)
 {
     daleel_buf b;

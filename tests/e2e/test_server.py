@@ -185,6 +185,31 @@ class PagesTest(unittest.TestCase):
         self.assertIn("<title>مركز مساعدة سوق دليل</title>", html)
         self.assertIn('<bdi>الإرجاع والاسترداد</bdi>', html)   # site.yaml
 
+    def test_home_newest_articles_before_any_votes(self):
+        # No votes yet: the newest articles of the page's language instead,
+        # under their own heading, with localized dates.
+        for lang, title, date in (("en", "Recently updated articles", "12 October 2026"),
+                                  ("ar", "أحدث المقالات تحديثًا", "12 أكتوبر 2026")):
+            html = text(self.get("/?lang=" + lang)[2])
+            self.assertNotIn('id="popular-title"', html)
+            self.assertIn('<h2 id="newest-title">%s</h2>' % title, html)
+            section = html[html.index('id="newest-title"'):]
+            section = section[:section.index("</section>")]
+            links = re.findall(r'<li lang="(\w+)"><a href="(/a/[^"]+)"', section)
+            self.assertEqual(len(links), 5, section)
+            self.assertTrue(all(l == lang and u.startswith("/a/%s/" % lang)
+                                for l, u in links), links)
+            self.assertIn('<time class="updated" datetime="2026-10-12">%s</time>' % date,
+                          section)
+
+    def test_article_date_localized(self):
+        html = text(self.get("/a/ar/returns/refund-times")[2])
+        self.assertRegex(html, r'<time datetime="\d{4}-\d\d-\d\d">\d{1,2} '
+                               r'(يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|'
+                               r'سبتمبر|أكتوبر|نوفمبر|ديسمبر) \d{4}</time>')
+        html = text(self.get("/a/en/returns/refund-times")[2])
+        self.assertRegex(html, r'<time datetime="(\d{4})-\d\d-\d\d">\d{1,2} [A-Z][a-z]+ \1</time>')
+
     def test_home_follows_accept_language(self):
         _, _, body = self.get("/", {"Accept-Language": "fr;q=1, ar;q=0.8, en;q=0.5"})
         self.assertIn('<html lang="ar" dir="rtl">', text(body))
