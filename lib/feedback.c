@@ -204,6 +204,14 @@ static daleel_status step_done(daleel_feedback *fb, sqlite3_stmt *st,
  * changed only between transactions, as SQLite requires. */
 static daleel_status begin(daleel_feedback *fb, int durable, const char *what)
 {
+    if (fb->batch) {
+        /* Inside daleel_feedback_batch_begin(): one savepoint per record,
+         * so a failed record undoes itself only. */
+        if (durable)
+            return dli_fb_set_err(fb, DALEEL_EINVAL,
+                                  "a vote or report cannot be batched");
+        return exec(fb, "SAVEPOINT rec", what);
+    }
     if (fb->sync_full != durable) {
         daleel_status st = exec(fb, durable ? "PRAGMA synchronous = FULL"
                                             : "PRAGMA synchronous = NORMAL",
@@ -219,6 +227,14 @@ static daleel_status begin(daleel_feedback *fb, int durable, const char *what)
  * back by itself after a full disk or an I/O error). */
 static daleel_status commit(daleel_feedback *fb, const char *what)
 {
+    if (fb->batch) {
+        int rc = sqlite3_exec(fb->db, "RELEASE rec", NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return DALEEL_OK;
+        daleel_status st = dli_fb_fail(fb, rc, what);
+        sqlite3_exec(fb->db, "ROLLBACK TO rec; RELEASE rec", NULL, NULL, NULL);
+        return st;
+    }
     int rc = sqlite3_exec(fb->db, "COMMIT", NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         return DALEEL_OK;
@@ -230,6 +246,10 @@ static daleel_status commit(daleel_feedback *fb, const char *what)
 
 static void rollback(daleel_feedback *fb)
 {
+    if (fb->batch) {
+        sqlite3_exec(fb->db, "ROLLBACK TO rec; RELEASE rec", NULL, NULL, NULL);
+        return;
+    }
     if (!sqlite3_get_autocommit(fb->db))
         sqlite3_exec(fb->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -743,6 +763,29 @@ static daleel_status comment_for_store(daleel_feedback *fb, const char *text,
     }
     *out = c;
     return DALEEL_OK;
+}
+
+daleel_status daleel_feedback_batch_begin(daleel_feedback *fb)
+{
+    daleel_status st = check_open(fb);
+    if (st != DALEEL_OK)
+        return st;
+    if (fb->batch)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "a batch is open already");
+    if ((st = begin(fb, 0, "begin batch")) == DALEEL_OK)
+        fb->batch = 1;
+    return st;
+}
+
+daleel_status daleel_feedback_batch_commit(daleel_feedback *fb)
+{
+    daleel_status st = check_open(fb);
+    if (st != DALEEL_OK)
+        return st;
+    if (!fb->batch)
+        return dli_fb_set_err(fb, DALEEL_EINVAL, "no batch is open");
+    fb->batch = 0;
+    return commit(fb, "commit batch");
 }
 
 daleel_status daleel_feedback_record_search(daleel_feedback *fb,

@@ -20,6 +20,7 @@ struct daleel_feedback {
     unsigned char salt[32];
     sqlite3_stmt *stmts[DLI_FB_N_STMT];   /* prepared on first use */
     int sync_full;              /* the connection's synchronous is FULL */
+    int batch;                  /* in daleel_feedback_batch_begin() */
     char errmsg[512];
 };
 

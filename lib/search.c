@@ -140,6 +140,11 @@ daleel_status daleel_searcher_reopen(daleel_searcher *s, int *changed)
     return st == DALEEL_OK ? st : dli_search_index_err(s, st);
 }
 
+unsigned long daleel_searcher_revision(daleel_searcher *s)
+{
+    return s ? daleel_index_revision(s->idx) : 0;
+}
+
 /* ---- A copy of the query's analysis -------------------------------------- */
 
 daleel_status dli_qcopy_make(const daleel_analysis *a, dli_qcopy *q)

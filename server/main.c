@@ -60,6 +60,7 @@ static void usage(FILE *f)
 "  --vote-limit N         votes and reports per address per minute (20)\n"
 "  --search-log-limit N   logged searches per address per minute (120)\n"
 "  --no-search-log        do not record searches and clicks\n"
+"  --no-search-cache      do not keep recent searches' results per thread\n"
 "  --feedback-max-mb N    cap the feedback database at N MiB (0: none)\n"
 "  --trust-proxy          take the client address from X-Forwarded-For\n"
 "                         (only behind a reverse proxy)\n"
@@ -273,7 +274,7 @@ static char *feedback_beside(const char *index)
 enum {
     O_INDEX = 256, O_LISTEN, O_TEMPLATES, O_STATIC, O_BASE, O_THREADS,
     O_FBDB, O_ADMIN, O_AGENT, O_SECRET, O_MAXCONN, O_RETENTION, O_VOTES,
-    O_SEARCHES, O_NOLOG, O_FBMAX, O_PROXY, O_QUIET, O_HELP, O_VERSION
+    O_SEARCHES, O_NOLOG, O_NOCACHE, O_FBMAX, O_PROXY, O_QUIET, O_HELP, O_VERSION
 };
 
 int main(int argc, char **argv)
@@ -294,6 +295,7 @@ int main(int argc, char **argv)
         {"vote-limit", required_argument, NULL, O_VOTES},
         {"search-log-limit", required_argument, NULL, O_SEARCHES},
         {"no-search-log", no_argument, NULL, O_NOLOG},
+        {"no-search-cache", no_argument, NULL, O_NOCACHE},
         {"feedback-max-mb", required_argument, NULL, O_FBMAX},
         {"trust-proxy", no_argument, NULL, O_PROXY},
         {"quiet", no_argument, NULL, O_QUIET},
@@ -315,6 +317,7 @@ int main(int argc, char **argv)
     srv.search_log_limit = 120;
     srv.access_log = 1;
     srv.search_log = 1;
+    srv.search_cache = 1;
 
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -381,6 +384,9 @@ int main(int argc, char **argv)
             if (parse_uint("--search-log-limit", optarg, 1, 100000000,
                            &srv.search_log_limit) != 0)
                 return 2;
+            break;
+        case O_NOCACHE:
+            srv.search_cache = 0;
             break;
         case O_NOLOG:
             srv.search_log = 0;

@@ -358,7 +358,7 @@ void srv_page_search(srv_req *r)
         o.offset = (page - 1) * SRV_PAGE_SIZE;
         o.limit = SRV_PAGE_SIZE;
         o.no_correct = no_correct;
-        daleel_status st = daleel_search(s, &o, &res);
+        daleel_status st = srv_search_copy(s, &o, &res);
         if (st != DALEEL_OK) {
             json_decref(search);
             srv_error(r, srv_http_status(st), NULL);

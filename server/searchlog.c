@@ -183,11 +183,17 @@ static void *run(void *arg)
         }
         if (fb && srv.feedback_max_bytes > 0)
             daleel_feedback_limit_size(fb, srv.feedback_max_bytes);
+        /* One transaction per batch: a commit per search would cap the
+         * log near the rate the server answers cached searches at. */
+        int batched = fb && n > 1 && daleel_feedback_batch_begin(fb) == DALEEL_OK;
         for (size_t i = 0; i < n; i++) {
             if (fb)
                 write_one(fb, &batch[i]);
             free(batch[i].text);
         }
+        if (batched && daleel_feedback_batch_commit(fb) != DALEEL_OK)
+            fprintf(stderr, "daleel-serve: search log: %zu searches lost: %s\n",
+                    n, daleel_feedback_errmsg(fb));
     }
     daleel_feedback_close(fb);
     return NULL;

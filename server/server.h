@@ -68,6 +68,7 @@ typedef struct {
     unsigned search_log_limit;  /* logged searches per address per minute */
     int access_log;             /* one line per request on stdout */
     int search_log;             /* record searches and clicks */
+    int search_cache;           /* keep recent results per thread (cache.c) */
     int64_t feedback_max_bytes; /* cap on the feedback database */
     int trust_proxy;            /* client address from X-Forwarded-For */
 
@@ -255,6 +256,42 @@ json_t *srv_site(void);
 /* Close this thread's handles (also done when the thread exits). */
 void srv_workers_thread_done(void);
 int srv_workers_init(void);
+
+/* ---- cache.c: recent searches' results, per worker thread ---------------- */
+
+/* daleel_search() through this thread's cache: '*out' stays valid until
+ * the next call of srv_search_cached() or srv_search_copy() on this
+ * thread (the caller does not free it). */
+daleel_status srv_search_cached(daleel_searcher *s, const daleel_search_opts *o,
+                                const daleel_results **out);
+/* The same, as a copy the caller frees with daleel_results_free(). */
+daleel_status srv_search_copy(daleel_searcher *s, const daleel_search_opts *o,
+                              daleel_results **out);
+/* daleel_translations() through the cache: '*out' stays valid until the
+ * next call on this thread. */
+daleel_status srv_translations_cached(daleel_searcher *s, const char *key,
+                                      const char *slug, const daleel_hit **out,
+                                      size_t *n);
+
+/* An answer kept by the cache: 'data' with a request's own search id to
+ * be written at each of the 'n_ids' byte offsets 'ids' (increasing), and
+ * what the search log needs of its search. */
+typedef struct {
+    const char *data;
+    size_t len;
+    const size_t *ids;
+    size_t n_ids;
+    daleel_lang query_lang;
+    unsigned total;
+    int corrected;
+} srv_body;
+/* The answer kept under the 'n' bytes of key 'k' for the searcher's
+ * revision: 1 and '*out' (valid until the next cache call on this thread),
+ * or 0. */
+int srv_body_get(daleel_searcher *s, const char *k, size_t n, srv_body *out);
+/* Keep a copy of 'b' under 'k'. */
+void srv_body_put(daleel_searcher *s, const char *k, size_t n,
+                  const srv_body *b);
 
 /* ---- searchlog.c: asynchronous search and click logging ------------------ */
 

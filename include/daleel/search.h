@@ -30,6 +30,9 @@ void daleel_searcher_close(daleel_searcher *s);
 const char *daleel_searcher_errmsg(const daleel_searcher *s);
 /* Pick up a new revision if the indexer committed one ('*changed' = 1). */
 daleel_status daleel_searcher_reopen(daleel_searcher *s, int *changed);
+/* The index revision the searcher reads (0 when unknown): results cached
+ * by a caller are valid for that revision only. */
+unsigned long daleel_searcher_revision(daleel_searcher *s);
 
 typedef struct {
     const char *q;          /* the query as typed (UTF-8, may be invalid) */
