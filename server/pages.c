@@ -342,6 +342,8 @@ void srv_page_search(srv_req *r)
     int64_t search_id = 0;
 
     if (!qlen && cat) {
+        json_object_set_new(search, "category_name", json_string(
+            srv_category_name(r->lang, cat)));
         daleel_status st = browse(r, cat, filter, page, search);
         if (st != DALEEL_OK) {
             json_decref(search);

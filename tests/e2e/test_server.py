@@ -252,6 +252,12 @@ class PagesTest(unittest.TestCase):
         _, _, body = self.get("/opensearch.xml?lang=ar")
         self.assertIn("<ShortName>مركز مساعدة سوق دليل</ShortName>", text(body))
 
+    def test_category_browse_heading(self):
+        html = text(self.get("/search?lang=ar&category=returns")[2])
+        self.assertIn('<h1 class="results-title"><bdi>الإرجاع والاسترداد</bdi></h1>', html)
+        self.assertIn("<title>الإرجاع والاسترداد · مركز مساعدة سوق دليل</title>", html)
+        self.assertNotIn("اكتب سؤالك أو بضع كلمات في مربع البحث.", html)
+
     def test_result_link_readable_iri_copy_encoded(self):
         _, _, body = self.get("/search?q=" + q("استرداد المبلغ"))
         html = text(body)
