@@ -465,15 +465,24 @@ daleel_status daleel_translations(daleel_searcher *s, const char *key,
     if (d.n && !(v = calloc(d.n, sizeof *v)))
         goto out;
     for (size_t i = 0; i < d.n; i++) {
-        st = dli_hit_from_docid(s, d.v[i], NULL, &v[nv]);
+        /* From the title cache: every hit of an API answer asks for its
+         * translations, and reading each version's record was a tenth of
+         * an uncached answer. */
+        daleel_suggestion t;
+        st = title_of(s, d.v[i], &t);
         if (st == DALEEL_ENOTFOUND)
             continue;
         if (st != DALEEL_OK)
             goto out;
-        if (slug && strcmp(v[nv].slug, slug) == 0) {
-            dli_hit_clear(&v[nv]);
+        if (slug && strcmp(t.slug, slug) == 0) {
+            free(t.slug);
+            free(t.title);
             continue;
         }
+        v[nv].slug = t.slug;
+        v[nv].title = t.title;
+        v[nv].lang = t.lang;
+        v[nv].internal = t.internal;
         v[nv].rank = (unsigned)nv;
         nv++;
     }

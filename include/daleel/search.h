@@ -132,7 +132,8 @@ daleel_status daleel_searcher_get(daleel_searcher *s, const char *slug,
                                   char **json, char **html);
 
 /* The other-language versions of the article with translation key 'key'
- * (excluding 'slug' itself), as hits with slug, title and lang set. */
+ * (excluding 'slug' itself), as hits with slug, title, lang and internal
+ * set (the other strings are NULL). */
 daleel_status daleel_translations(daleel_searcher *s, const char *key,
                                   const char *slug, daleel_hit **out,
                                   size_t *n);
