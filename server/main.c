@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,9 @@
 #endif
 #ifndef DALEEL_SRCDIR
 #define DALEEL_SRCDIR "."
+#endif
+#ifndef DALEEL_BUILDDIR
+#define DALEEL_BUILDDIR ""
 #endif
 
 static void usage(FILE *f)
@@ -131,8 +135,23 @@ static int is_dir_with(const char *dir, const char *file)
     return n > 0 && (size_t)n < sizeof p && stat(p, &st) == 0;
 }
 
-/* The first of: the option, the environment, the source tree, the
- * installed data folder, that holds 'probe'. */
+/* Whether this program is the one in its build folder, not an installed
+ * copy: only then are the source tree's templates the ones it was built
+ * with.  An installed daleel-serve must never pick up a checkout's
+ * templates because one happens to exist. */
+static int running_from_build(void)
+{
+    char exe[PATH_MAX], build[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !*DALEEL_BUILDDIR || !realpath(DALEEL_BUILDDIR, build))
+        return 0;
+    exe[n] = '\0';
+    size_t bl = strlen(build);
+    return strncmp(exe, build, bl) == 0 && exe[bl] == '/';
+}
+
+/* The first of: the option, the environment, the source tree (for the
+ * build folder's binary), the installed data folder, that holds 'probe'. */
 static char *find_dir(const char *opt, const char *env, const char *sub,
                       const char *probe)
 {
@@ -143,7 +162,7 @@ static char *find_dir(const char *opt, const char *env, const char *sub,
         return xstrdup(e);
     char p[4096];
     snprintf(p, sizeof p, "%s/%s", DALEEL_SRCDIR, sub);
-    if (is_dir_with(p, probe))
+    if (running_from_build() && is_dir_with(p, probe))
         return xstrdup(p);
     snprintf(p, sizeof p, "%s/%s", DALEEL_DATADIR, sub);
     return xstrdup(p);

@@ -95,6 +95,49 @@ class StartTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertRegex(r.stdout, r"^daleel-serve \d+\.\d+\.\d+\n$")
 
+    def test_installed_binary_uses_installed_templates(self):
+        """meson install --destdir, then the installed daleel-serve, run from
+        another folder, serves the installed templates, not the checkout's.
+        The data folder is compiled in (prefix/datadir), so a private mount
+        namespace puts DESTDIR's copy there; skipped where that is refused."""
+        meson = shutil.which("meson")
+        unshare = shutil.which("unshare")
+        if not meson or not unshare:
+            self.skipTest("meson or unshare is missing")
+        import json
+        with open(os.path.join(e2e.BUILD, "meson-info", "intro-buildoptions.json")) as f:
+            opts = {o["name"]: o["value"] for o in json.load(f)}
+        share = os.path.join(opts["prefix"], opts["datadir"])
+        if not os.path.isdir(share):
+            self.skipTest(share + " does not exist to mount over")
+        probe = e2e.run([unshare, "--mount", "--map-root-user", "sh", "-c",
+                         'mount --bind "$1" "$2"', "sh", tempfile.gettempdir(), share])
+        if probe.returncode != 0:
+            self.skipTest("no private mount namespace here: " + probe.stderr.strip())
+        d = e2e.tmpdir(self)
+        dest = os.path.join(d, "dest")
+        r = e2e.run([meson, "install", "-C", e2e.BUILD, "--no-rebuild", "--quiet",
+                     "--destdir", dest])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        installed = dest + os.path.join(opts["prefix"], opts["bindir"], "daleel-serve")
+        data = dest + share
+        footer = os.path.join(data, "daleel", "templates", "footer.html")
+        with open(footer, "a") as f:
+            f.write("<!-- installed copy -->\n")
+        idx = os.path.join(d, "index")
+        e2e.index(SITE, idx)
+        env = dict(os.environ, INSTALLED=installed)
+        script = 'mount --bind "$1" "$2" && shift 3 && cd / && exec "$INSTALLED" "$@"'
+        with e2e.Server(idx, env=env, wrapper=[unshare, "--mount", "--map-root-user",
+                                               "sh", "-c", script, "sh", data, share]) as s:
+            _, _, body = s.get("/")
+            self.assertIn("<!-- installed copy -->", text(body))
+            st, _, _ = s.get("/static/style.css")
+            self.assertEqual(st, 200)
+        # The build folder's binary keeps using the checkout's templates.
+        with e2e.Server(idx) as s:
+            self.assertNotIn("<!-- installed copy -->", text(s.get("/")[2]))
+
     def test_bad_option(self):
         r = e2e.run([e2e.program("daleel-serve"), "--threads", "zero"])
         self.assertEqual(r.returncode, 2)
