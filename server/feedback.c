@@ -131,6 +131,9 @@ static void thanks(srv_req *r, json_t *article, int vote, int helpful,
         json_object_set_new(ctx, "article", article);
     json_object_set_new(ctx, "prefill", json_string(""));
     json_object_set_new(ctx, "noindex", json_true());
+    /* The "search again" form below, unless the article helped: then the
+     * header's form is the only one. */
+    json_object_set_new(ctx, "big_search", json_boolean(!(vote && helpful)));
     json_object_set_new(ctx, "page_title",
                         json_string(jstr(srv_i18n(r->lang), "thanks_title")));
     srv_render(r, 200, "thanks", ctx);

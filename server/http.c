@@ -180,6 +180,8 @@ void srv_error(srv_req *r, unsigned status, json_t *extra)
     json_object_set_new(ctx, "error", err ? err : json_object());
     json_object_set_new(ctx, "page_title", json_string(title ? title : ""));
     json_object_set_new(ctx, "noindex", json_true());
+    /* The page's own search form is the way on: no second one above it. */
+    json_object_set_new(ctx, "big_search", json_true());
     srv_render(r, status, "error", ctx);
     /* srv_render() reset the status to what we asked; keep it. */
 }

@@ -108,6 +108,7 @@ class VoteTest(FeedbackBase):
         html = body.decode()
         self.assertIn("glad this article helped", html)
         self.assertNotIn('class="search-again"', html)
+        self.assertIn('id="q-top"', html)   # the header's form: no search-again below
         self.assertEqual(self.votes(), [(1, "", None, None)])
 
     def test_no_vote_with_reason_and_comment(self):
@@ -118,6 +119,7 @@ class VoteTest(FeedbackBase):
         html = body.decode()
         self.assertIn("didn&#39;t help", html)
         self.assertIn('class="search-again"', html)
+        self.assertNotIn('id="q-top"', html)   # search-again only, none in the header
         self.assertIn('Back to the article: <bdi>Get a refund', html)
         self.assertEqual(self.votes(),
                          [(0, "unanswered", "It does not say how to refund a gift", None)])

@@ -419,6 +419,7 @@ class PagesTest(unittest.TestCase):
         self.assertEqual(st, 404)
         self.assertEqual(h["content-type"], "text/html; charset=utf-8")
         self.assertIn('<form class="search-form search-big"', text(body))
+        self.assertNotIn('id="q-top"', text(body))   # one search form, not two
 
     def test_arabic_404(self):
         st, _, body = self.get("/a/ar/nothing-here")
