@@ -3,10 +3,14 @@
 # of the tldr corpus (../shared/corpora/tldr; skipped with a message when
 # absent).  It measures requests/s, p50 and p99 latency for
 #   /api/search and /search at 1, 2 and 16 connections (bench/search.lua
-#   rotates English and Arabic queries), an article page and a static file at
-#   16 connections (bench/get.lua), /api/search at 16 connections with and
-#   without search logging, and votes/s (bench/vote.lua, POST /feedback, each
-#   request a new visitor, so each is an fsync'ed insert);
+#   rotates 18 English and Arabic queries, which the server's per-thread
+#   cache answers after their first time, as a help center's repeated
+#   questions are), an article page and a static file at 16 connections
+#   (bench/get.lua), /api/search at 16 connections with and without search
+#   logging, /api/search at 1 and 16 connections with the cache off
+#   (--no-search-cache: every request searches), and votes/s
+#   (bench/vote.lua, POST /feedback, each request a new visitor, so each is
+#   an fsync'ed insert);
 # then the server's resident memory (VmRSS, and its peak VmHWM).
 # Each measurement runs RUNS times (default 3) for DURATION (default 4s) and
 # the median run (by requests/s) is printed.  The server runs with --quiet
@@ -111,6 +115,12 @@ DALEEL_SLUG=$article DALEEL_TOKEN=$token measure "POST /feedback (votes)" 1 benc
 echo "after votes: $(rss)"
 start --no-search-log
 DALEEL_PATH=/api/search measure "/api/search (no logging)" 16 bench/search.lua "$base"
+# Every request a search of its own: the per-thread cache of results and
+# answers (server/cache.c) off, so these rows are the cost of searching.
+start --no-search-cache
+for c in 1 16; do
+    DALEEL_PATH=/api/search measure "/api/search (no cache)" "$c" bench/search.lua "$base"
+done
 start
 DALEEL_PATH=/api/search measure "/api/search (logging)" 16 bench/search.lua "$base"
 stop
