@@ -205,30 +205,6 @@ size_t dli_prefix_terms(const daleel_term *terms, const daleel_token *t,
     return n;
 }
 
-daleel_query *dli_prefer_lang(daleel_index *idx, daleel_query *q,
-                              daleel_lang lang)
-{
-    if (!q || lang == DALEEL_LANG_NONE)
-        return q;
-    /* A constant weight above any relevance weight for the reader's
-     * language, rather than Xapian's sort by key then relevance: the sort
-     * reads a value of every matching document and stops Xapian from
-     * skipping documents that cannot reach the page. */
-    char t[8];
-    snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_LANG, daleel_lang_code(lang));
-    daleel_query *boost = daleel_query_prefer_value(
-        idx, DALEEL_SLOT_LANG, daleel_lang_code(lang), t, DLI_W_LANG);
-    if (!boost) {
-        daleel_query_free(q);
-        return NULL;
-    }
-    daleel_query *v[2] = {q, boost};
-    daleel_query *r = daleel_query_combine(DALEEL_Q_AND_MAYBE, v, 2, 0);
-    daleel_query_free(q);
-    daleel_query_free(boost);
-    return r;
-}
-
 /* ---- Lists of query nodes ------------------------------------------------ */
 
 /* A list of query nodes being collected for one combining node.  A NULL
@@ -318,6 +294,26 @@ static daleel_query *pair_q(daleel_qop op, daleel_query *a, daleel_query *b)
     daleel_query_free(a);
     daleel_query_free(b);
     return r;
+}
+
+daleel_query *dli_prefer_lang(daleel_index *idx, daleel_query *q,
+                              daleel_lang lang)
+{
+    if (!q || lang == DALEEL_LANG_NONE)
+        return q;
+    /* A constant weight above any relevance weight for the reader's
+     * language, rather than Xapian's sort by key then relevance: the sort
+     * reads a value of every matching document and stops Xapian from
+     * skipping documents that cannot reach the page. */
+    char t[8];
+    snprintf(t, sizeof t, "%s%s", DALEEL_PREFIX_LANG, daleel_lang_code(lang));
+    daleel_query *boost = daleel_query_prefer_value(
+        idx, DALEEL_SLOT_LANG, daleel_lang_code(lang), t, DLI_W_LANG);
+    if (!boost) {
+        daleel_query_free(q);
+        return NULL;
+    }
+    return pair_q(DALEEL_Q_AND_MAYBE, q, boost);
 }
 
 /* ---- Building the query -------------------------------------------------- */
